@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EventBus } from './api/eventBus';
+import { Router } from './api/router';
+import { createSageMakerAdapters } from './compat/index';
+import { homeLayout } from './home';
+import { createLogger, LogSink, type Logger } from './log/logger';
+import { LoopbackServer } from './server/loopbackServer';
+import { SettingsService } from './settings/settingsService';
+import { EventLog } from './store/eventLog';
+import { MetadataStore } from './store/metadataStore';
+import { SystemService } from './system/systemService';
+import { DisposableStore, toDisposable } from './util/disposable';
+import { appVersion, projectRoot } from './version';
+import { registerCoreHandlers } from './api/coreHandlers';
+
+export interface LatheOptions {
+  /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
+  home: string;
+  /** Start the loopback server (browser mode, SDK, CLI, SageMaker wire). */
+  serve?: boolean;
+  port?: number;
+  /** The server token; a fresh random one by default. */
+  token?: string;
+  /** The built renderer to serve in browser mode; default out/renderer when it exists. */
+  staticDir?: string | null;
+  /** Environment used for discovery (LATHE_PYTHON, PATH, DOCKER_HOST); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Echo warnings and errors to stderr as well as the log file. */
+  logEcho?: boolean;
+  /** Start background work (GPU sampling). Off for one-shot CLI calls. */
+  background?: boolean;
+}
+
+export interface Lathe {
+  readonly home: string;
+  readonly token: string;
+  readonly router: Router;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly store: MetadataStore;
+  readonly settings: SettingsService;
+  readonly events: EventLog;
+  readonly system: SystemService;
+  readonly server: LoopbackServer | null;
+  /** http://127.0.0.1:PORT when serving. */
+  readonly url: string | null;
+  dispose(): Promise<void>;
+}
+
+function defaultStaticDir(): string | null {
+  const dir = path.join(projectRoot(), 'out', 'renderer');
+  return fs.existsSync(path.join(dir, 'index.html')) ? dir : null;
+}
+
+/** The one composition root: builds every service in order and disposes them in reverse. */
+export async function createLathe(options: LatheOptions): Promise<Lathe> {
+  const layout = homeLayout(path.resolve(options.home));
+  fs.mkdirSync(layout.home, { recursive: true });
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const sink = new LogSink({ dir: layout.logs, echo: options.logEcho ?? false });
+  sink.addSecret(token);
+  const logger = createLogger('lathe', sink);
+  const owned = new DisposableStore();
+  try {
+    const bus = new EventBus();
+    const router = new Router(logger.child('router'));
+    const store = owned.add(MetadataStore.open({ file: layout.store, logger: logger.child('store') }));
+    const events = new EventLog(store, bus);
+    const settings = new SettingsService(store, bus, events);
+    const system = owned.add(
+      new SystemService({ logger: logger.child('system'), bus, settings: () => settings.get(), env: options.env ?? process.env }),
+    );
+    const startedAt = new Date().toISOString();
+    registerCoreHandlers(router, {
+      settings,
+      events,
+      system,
+      appInfo: () => ({
+        name: 'Lathe',
+        version: appVersion(),
+        home: layout.home,
+        logsDir: layout.logs,
+        storePath: layout.store,
+        pid: process.pid,
+        startedAt,
+      }),
+    });
+    const missing = router.missingHandlers();
+    if (missing.length > 0) throw new Error(`no handler for ${missing.join(', ')}`);
+
+    let server: LoopbackServer | null = null;
+    if (options.serve) {
+      const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
+      server = owned.add(
+        new LoopbackServer({
+          router,
+          bus,
+          logger: logger.child('server'),
+          token,
+          port: options.port ?? 0,
+          staticDir: options.staticDir === undefined ? defaultStaticDir() : options.staticDir,
+          adapters: sagemaker.adapters,
+        }),
+      );
+      await server.start();
+    }
+    if (options.background ?? true) system.start();
+    events.append({ actor: 'lathe', action: 'app.start', subject: 'lathe', detail: { version: appVersion(), serving: server !== null } });
+    owned.add(toDisposable(() => logger.info('stopped')));
+
+    return {
+      home: layout.home,
+      token,
+      router,
+      bus,
+      logger,
+      store,
+      settings,
+      events,
+      system,
+      server,
+      url: server?.url ?? null,
+      dispose: () => owned.dispose(),
+    };
+  } catch (error) {
+    await owned.dispose().catch(() => undefined);
+    throw error;
+  }
+}

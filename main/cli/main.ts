@@ -1,0 +1,124 @@
+import { CHANNELS } from '../contract/channels';
+import type { SystemInfo } from '../contract/model';
+import type { Result } from '../contract/result';
+import { createLathe } from '../app';
+import { defaultHome } from '../home';
+import { appVersion } from '../version';
+import { parseArgs, portFlag, stringFlag, UsageError, type ParsedArgs } from './args';
+import { formatSystem } from './format';
+import { callServer, findServer, removeServerFile, writeServerFile } from './remote';
+
+const USAGE = `lathe — a desktop ML studio
+
+Usage:
+  lathe serve [--home DIR] [--port N]      run Lathe in browser mode; prints the URL with its token
+  lathe call <channel> [json] [--home DIR] call a contract channel and print the JSON answer
+                                           (against the running server; with --home, in-process)
+  lathe system [--home DIR] [--json]       this machine's CPU, memory, GPUs, Python and Docker
+  lathe channels                           list every channel
+  lathe --version
+
+Environment: LATHE_HOME (data folder), LATHE_URL + LATHE_TOKEN (a running server).
+`;
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+function homeOf(args: ParsedArgs): string {
+  return stringFlag(args, 'home') ?? defaultHome();
+}
+
+async function serve(args: ParsedArgs): Promise<number> {
+  const home = homeOf(args);
+  const lathe = await createLathe({ home, serve: true, port: portFlag(args), logEcho: true });
+  const server = lathe.server!;
+  writeServerFile(home, { url: lathe.url!, token: lathe.token, pid: process.pid, startedAt: new Date().toISOString() });
+  out(`Lathe is running at ${server.browserUrl}\n`);
+  out(`  data folder: ${home}\n  API token:   ${lathe.token}\n  Press Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  removeServerFile(home, process.pid);
+  await lathe.dispose();
+  return 0;
+}
+
+/** Runs one call in-process (with --home) or against the running server. */
+async function callOnce(args: ParsedArgs, channel: string, payload: unknown): Promise<Result<unknown>> {
+  const home = stringFlag(args, 'home');
+  if (home !== undefined) {
+    const lathe = await createLathe({ home, background: false, logEcho: true });
+    try {
+      return await lathe.router.call(channel, payload, { transport: 'cli', actor: 'cli' });
+    } finally {
+      await lathe.dispose();
+    }
+  }
+  const server = findServer(process.env, defaultHome());
+  if (!server) {
+    return {
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message: 'no running Lathe found: start one with `lathe serve`, set LATHE_URL and LATHE_TOKEN, or pass --home DIR to run in-process',
+      },
+    };
+  }
+  return callServer(server, channel, payload);
+}
+
+function parsePayload(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`the payload must be JSON, e.g. '{"refresh": true}'; got ${text.slice(0, 80)}`);
+  }
+}
+
+function report(result: Result<unknown>): number {
+  if (result.ok) {
+    out(JSON.stringify(result.value, null, 2) + '\n');
+    return 0;
+  }
+  err(`${result.error.code}: ${result.error.message}\n`);
+  return 1;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const [command, ...rest] = args.positionals;
+    if (args.flags.has('version')) return (out(appVersion() + '\n'), 0);
+    if (args.flags.has('help') || command === undefined || command === 'help') return (out(USAGE), command === undefined && !args.flags.has('help') ? 2 : 0);
+    switch (command) {
+      case 'serve':
+        return await serve(args);
+      case 'call': {
+        const [channel, json] = rest;
+        if (channel === undefined) throw new UsageError('lathe call needs a channel; `lathe channels` lists them');
+        return report(await callOnce(args, channel, parsePayload(json)));
+      }
+      case 'system': {
+        const result = await callOnce(args, 'system.info', {});
+        if (!result.ok || args.flags.has('json')) return report(result);
+        out(formatSystem(result.value as SystemInfo));
+        return 0;
+      }
+      case 'channels':
+        out(CHANNELS.join('\n') + '\n');
+        return 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`${(error as Error).message}\n`);
+    return 1;
+  }
+}

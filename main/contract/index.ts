@@ -1,0 +1,4 @@
+export * from './channels';
+export * from './model';
+export * from './result';
+export * from './bridge';

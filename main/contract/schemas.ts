@@ -1,0 +1,43 @@
+/**
+ * One zod schema per request. Objects are strict: an unknown field is an error that names it.
+ * The renderer and preload import only types from this file.
+ */
+import { z } from 'zod';
+import type { Channel } from './channels';
+
+const nonEmpty = (what: string, max = 4096) =>
+  z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+
+export const settingsPatchSchema = z.strictObject({
+  pythonPath: nonEmpty('pythonPath').nullable().optional(),
+  theme: themeSchema.optional(),
+  dataFolders: z.array(nonEmpty('a data folder')).max(32, 'at most 32 data folders').optional(),
+  concurrency: z
+    .strictObject({
+      cpuSlots: z.number().int().min(1, 'cpuSlots must be at least 1').max(256).optional(),
+      gpuSamplingSeconds: z.number().int().min(1).max(3600).optional(),
+    })
+    .optional(),
+});
+
+export const schemas = {
+  'app.info': z.strictObject({}),
+  'system.info': z.strictObject({
+    /** Probe again instead of answering from the cached snapshot. */
+    refresh: z.boolean().optional(),
+  }),
+  'system.probePython': z.strictObject({ path: nonEmpty('path') }),
+  'settings.get': z.strictObject({}),
+  'settings.update': z.strictObject({ patch: settingsPatchSchema }),
+  'events.list': z.strictObject({
+    limit: z.number().int().min(1).max(500).optional(),
+    beforeId: z.number().int().min(1).optional(),
+  }),
+} satisfies Record<Channel, z.ZodType>;
+
+export type Schemas = typeof schemas;
+export type RequestOf<C extends Channel> = z.input<Schemas[C]>;
+export type ParsedRequestOf<C extends Channel> = z.output<Schemas[C]>;
+export type SettingsPatch = z.input<typeof settingsPatchSchema>;

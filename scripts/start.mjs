@@ -1,0 +1,62 @@
+// Picks how to show Lathe: Electron if its binary exists, else `lathe serve` + a browser --app window.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+function electronBinary() {
+  try {
+    const file = path.join(root, 'node_modules', 'electron', 'path.txt');
+    const bin = path.join(root, 'node_modules', 'electron', 'dist', fs.readFileSync(file, 'utf8').trim());
+    return fs.existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function findBrowser() {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge']) {
+    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    if (found) return found;
+  }
+  return null;
+}
+
+const electron = electronBinary();
+if (electron) {
+  const child = spawn(electron, [root, ...args], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const server = spawn(process.execPath, [path.join(root, 'bin', 'lathe.js'), 'serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser = null;
+  const stop = () => {
+    browser?.kill('SIGTERM');
+    server.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.on('exit', (code) => process.exit(code ?? 0));
+  let buffered = '';
+  server.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    buffered += chunk.toString();
+    const match = buffered.match(/running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/);
+    if (!match || browser) return;
+    const app = findBrowser();
+    if (!app || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux')) {
+      console.log('No browser window available: open the URL above in a browser.');
+      return;
+    }
+    const profile = path.join(process.env.LATHE_HOME ?? path.join(os.homedir(), '.config', 'Lathe'), 'browser-profile');
+    const flags = [`--app=${match[1]}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800'];
+    if (process.getuid?.() === 0) flags.push('--no-sandbox');
+    console.log(`Electron is not installed here: opening Lathe in ${path.basename(app)} (browser mode).`);
+    browser = spawn(app, flags, { stdio: 'ignore' });
+    browser.on('exit', () => server.kill('SIGTERM'));
+  });
+}
