@@ -39,7 +39,7 @@ const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(valu
 
 const WRONG_VALUES: Record<string, unknown[]> = {
   string: [42, true, null, [], { a: 1 }, -1.5],
-  number: ['7', true, null, [], { n: 1 }, 'NaN', 1e400, 3.5],
+  number: ['7', true, null, [], { n: 1 }, 'NaN', Number.POSITIVE_INFINITY, 3.5],
   boolean: ['true', 0, 1, null, [], {}],
   object: ['x', 3, true, null, [1, 2]],
   array: ['x', 3, true, null, { 0: 'a' }],

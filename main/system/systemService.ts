@@ -1,0 +1,238 @@
+import os from 'node:os';
+import si from 'systeminformation';
+import { LatheFault } from '../api/errors';
+import type { EventBus } from '../api/eventBus';
+import type { DockerState, GpuState, PythonEnv, PythonState, Settings, SystemInfo } from '../contract/model';
+import type { Logger } from '../log/logger';
+import type { Disposable } from '../util/disposable';
+import { execFileRunner, type CommandRunner } from './commandRunner';
+import { checkDocker, resolveDockerEndpoint } from './docker';
+import { detectGpus, GpuSampler, sampleGpus, shouldSampleGpus, type GpuProbeDeps } from './gpu';
+import { gpuErrorState } from './gpuSummary';
+import { discoverPython, probePythonPath } from './python';
+
+export interface SystemServiceDeps {
+  logger: Logger;
+  bus: EventBus;
+  settings: () => Settings;
+  /** Environment for discovery (LATHE_PYTHON, PATH, CONDA_PREFIX, DOCKER_HOST); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  cwd?: string;
+  runner?: CommandRunner;
+  /** A Docker socket path or DOCKER_HOST-style URL that wins over the environment. */
+  dockerEndpoint?: string;
+  /** systeminformation's graphics(); injectable for tests. */
+  graphics?: GpuProbeDeps['graphics'];
+}
+
+interface ProbedState {
+  gpu: GpuState;
+  python: PythonState;
+  docker: DockerState;
+  pythonPath: string | null;
+}
+
+interface StaticInfo {
+  cpu: { model: string; physicalCores: number; speedGHz: number | null };
+  os: { platform: string; distro: string; release: string; arch: string };
+}
+
+/**
+ * What this machine offers Lathe: CPU, memory, OS, GPUs, Python interpreters and Docker.
+ * GPUs, Python and Docker are probed once and cached (refresh on request); CPU load and memory
+ * are read on every call. While started, GPU utilization is sampled and pushed as system.changed.
+ */
+export class SystemService implements Disposable {
+  private readonly logger: Logger;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly homeDir: string;
+  private readonly cwd: string;
+  private readonly runner: CommandRunner;
+  private readonly abort = new AbortController();
+  private state: ProbedState | null = null;
+  private inflight: Promise<ProbedState> | null = null;
+  private staticInfo: Promise<StaticInfo> | null = null;
+  private sampler: GpuSampler | null = null;
+  private subscription: Disposable | null = null;
+  private started = false;
+  private disposed = false;
+
+  constructor(private readonly deps: SystemServiceDeps) {
+    this.logger = deps.logger;
+    this.env = deps.env ?? process.env;
+    this.homeDir = deps.homeDir ?? os.homedir();
+    this.cwd = deps.cwd ?? process.cwd();
+    this.runner = deps.runner ?? execFileRunner;
+  }
+
+  /** The machine as Lathe sees it; GPU, Python and Docker from the cached probe unless refresh. */
+  async info(options: { refresh?: boolean } = {}): Promise<SystemInfo> {
+    if (this.disposed && !this.state) throw new LatheFault('unavailable', 'Lathe is shutting down');
+    const state = !this.state || options.refresh ? await this.probe() : this.state;
+    return this.compose(state);
+  }
+
+  /** Probes one interpreter the person chose (source 'manual'). */
+  probePython(file: string): Promise<PythonEnv> {
+    return probePythonPath(file, { homeDir: this.homeDir, cwd: this.cwd }, { runner: this.runner, env: this.env, signal: this.abort.signal });
+  }
+
+  /** Starts background work: the first probe, GPU sampling while a GPU exists, re-probing when Settings change Python. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.subscription = this.deps.bus.onEvent((name, payload) => {
+      if (name !== 'settings.changed' || !this.state) return;
+      if ((payload as Settings).pythonPath !== this.state.pythonPath) {
+        this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
+      }
+    });
+    const first = this.state ? Promise.resolve(this.state) : this.probe();
+    first.then(() => this.updateSampler()).catch((error: unknown) => this.logger.error('system probe failed', error));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscription?.dispose();
+    this.abort.abort();
+    const sampler = this.sampler;
+    this.sampler = null;
+    await sampler?.dispose();
+    await this.inflight?.catch(() => undefined);
+  }
+
+  /** One probe at a time: concurrent callers share it. */
+  private probe(): Promise<ProbedState> {
+    this.inflight ??= this.runProbe().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async runProbe(): Promise<ProbedState> {
+    const pythonPath = this.deps.settings().pythonPath;
+    const signal = this.abort.signal;
+    const [gpu, python, docker] = await Promise.all([
+      detectGpus({ runner: this.runner, graphics: this.deps.graphics, logger: this.logger, signal }).catch((error: unknown) => {
+        this.logger.error('GPU detection failed', error);
+        return gpuErrorState(null, `Could not detect GPUs: ${(error as Error).message}`, null);
+      }),
+      discoverPython(
+        { env: this.env, homeDir: this.homeDir, cwd: this.cwd, settingsPath: pythonPath },
+        { runner: this.runner, env: this.env, signal },
+      ).catch((error: unknown): PythonState => {
+        this.logger.error('Python discovery failed', error);
+        return { selected: null, envs: [] };
+      }),
+      checkDocker(resolveDockerEndpoint({ env: this.env, homeDir: this.homeDir, override: this.deps.dockerEndpoint }), { signal }),
+    ]);
+    this.state = { gpu, python, docker, pythonPath };
+    this.logger.info('system probed', {
+      gpu: gpu.message,
+      python: python.selected,
+      interpreters: python.envs.length,
+      docker: docker.message,
+    });
+    if (this.started && !this.disposed) {
+      this.updateSampler();
+      this.emitChanged();
+    }
+    return this.state;
+  }
+
+  private updateSampler(): void {
+    if (!this.started || this.disposed || !this.state) return;
+    const wanted = shouldSampleGpus(this.state.gpu);
+    if (wanted && !this.sampler) {
+      const source = this.state.gpu.source;
+      this.sampler = new GpuSampler({
+        sample: (signal) => sampleGpus(source, { runner: this.runner, graphics: this.deps.graphics, logger: this.logger, signal }),
+        intervalSeconds: () => this.deps.settings().concurrency.gpuSamplingSeconds,
+        onSample: (gpu) => {
+          if (!this.state || this.disposed) return;
+          this.state = { ...this.state, gpu };
+          this.emitChanged();
+        },
+        logger: this.logger,
+      });
+      this.sampler.start();
+    } else if (!wanted && this.sampler) {
+      const sampler = this.sampler;
+      this.sampler = null;
+      void sampler.dispose();
+    }
+  }
+
+  private emitChanged(): void {
+    const state = this.state;
+    if (!state) return;
+    this.compose(state)
+      .then((info) => {
+        if (!this.disposed) this.deps.bus.emit('system.changed', info);
+      })
+      .catch((error: unknown) => this.logger.warn('could not read system info', error));
+  }
+
+  private async compose(state: ProbedState): Promise<SystemInfo> {
+    const [fixed, available] = await Promise.all([this.readStatic(), this.availableMemory()]);
+    const cpus = os.cpus();
+    return {
+      cpu: { ...fixed.cpu, logicalCores: cpus.length },
+      memory: { totalBytes: os.totalmem(), availableBytes: available },
+      os: { ...fixed.os, hostname: os.hostname() },
+      gpu: state.gpu,
+      python: state.python,
+      docker: state.docker,
+      sampledAt: new Date().toISOString(),
+    };
+  }
+
+  /** MemAvailable (what a new job can use), not MemFree. */
+  private async availableMemory(): Promise<number> {
+    try {
+      const mem = await si.mem();
+      return mem.available > 0 ? mem.available : os.freemem();
+    } catch {
+      return os.freemem();
+    }
+  }
+
+  private readStatic(): Promise<StaticInfo> {
+    this.staticInfo ??= readStaticInfo(this.logger);
+    return this.staticInfo;
+  }
+}
+
+async function readStaticInfo(logger: Logger): Promise<StaticInfo> {
+  const cpus = os.cpus();
+  const nodeSpeed = cpus[0]?.speed ? Math.round(cpus[0].speed / 10) / 100 : null;
+  const fallback: StaticInfo = {
+    cpu: { model: cpus[0]?.model.trim() || 'Unknown CPU', physicalCores: cpus.length, speedGHz: nodeSpeed },
+    os: { platform: process.platform, distro: os.type(), release: os.release(), arch: os.arch() },
+  };
+  const [cpu, osInfo] = await Promise.all([
+    si.cpu().catch((error: unknown) => {
+      logger.warn('could not read CPU details', error);
+      return null;
+    }),
+    si.osInfo().catch((error: unknown) => {
+      logger.warn('could not read OS details', error);
+      return null;
+    }),
+  ]);
+  return {
+    cpu: {
+      model: cpu ? [cpu.manufacturer, cpu.brand].filter(Boolean).join(' ').trim() || fallback.cpu.model : fallback.cpu.model,
+      physicalCores: cpu?.physicalCores || fallback.cpu.physicalCores,
+      speedGHz: cpu?.speed || fallback.cpu.speedGHz,
+    },
+    os: {
+      platform: process.platform,
+      distro: osInfo?.distro || fallback.os.distro,
+      release: osInfo?.release || fallback.os.release,
+      arch: os.arch(),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Every pane the activity bar shows, in order. Adding a pane is one line here: the activity bar,
+ * the command palette ("Go to …") and the main area all read this array. Only panes that work
+ * are listed.
+ */
+import type { ComponentType } from 'react';
+import { House, Settings, type LucideIcon } from 'lucide-react';
+import { HomePane } from './HomePane';
+import { SettingsPane } from './SettingsPane';
+
+export interface PaneDefinition {
+  id: string;
+  title: string;
+  icon: LucideIcon;
+  component: ComponentType;
+  /** Where the activity bar puts it: with the work panes (top) or with Settings (bottom). */
+  placement: 'top' | 'bottom';
+}
+
+export const PANES = [
+  { id: 'home', title: 'Home', icon: House, component: HomePane, placement: 'top' },
+  { id: 'settings', title: 'Settings', icon: Settings, component: SettingsPane, placement: 'bottom' },
+] as const satisfies readonly PaneDefinition[];
+
+export type PaneId = (typeof PANES)[number]['id'];
+
+export function paneById(id: PaneId): PaneDefinition {
+  return PANES.find((pane) => pane.id === id) ?? PANES[0];
+}

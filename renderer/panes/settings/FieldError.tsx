@@ -1,0 +1,11 @@
+/** The message under a field; its id is what the control's aria-describedby points at. */
+export function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="field-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+export const errorId = (field: string) => `settings-error-${field}`;

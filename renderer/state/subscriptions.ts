@@ -1,0 +1,63 @@
+/**
+ * The one module that listens to main: bridge events and the connection state feed the stores,
+ * and the system colour scheme feeds the workbench theme. `startWorkbench` also loads the first
+ * snapshot and reloads everything after a lost connection comes back (events were missed).
+ */
+import type { LatheBridge } from '../../main/contract/bridge';
+import type { Connection } from '../api/client';
+import { useConnectionStore } from './connectionStore';
+import { useEventsStore } from './eventsStore';
+import { useSettingsStore } from './settingsStore';
+import { useSystemStore } from './systemStore';
+import { useWorkbenchStore, type ResolvedTheme } from './workbenchStore';
+
+export function loadAll(): Promise<void> {
+  return Promise.all([
+    useSystemStore.getState().load(),
+    useSettingsStore.getState().load(),
+    useEventsStore.getState().load(),
+  ]).then(() => undefined);
+}
+
+function watchTheme(): () => void {
+  const query = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const systemTheme = (): ResolvedTheme => (query?.matches ? 'dark' : 'light');
+  const apply = () => {
+    const setting = useSettingsStore.getState().settings?.theme ?? 'system';
+    useWorkbenchStore.getState().themeChanged(systemTheme(), setting);
+  };
+  apply();
+  query?.addEventListener('change', apply);
+  const unsubscribeSettings = useSettingsStore.subscribe((state, previous) => {
+    if (state.settings?.theme !== previous.settings?.theme) apply();
+  });
+  return () => {
+    query?.removeEventListener('change', apply);
+    unsubscribeSettings();
+  };
+}
+
+/** Wires the stores to `bridge` and loads the first snapshot. Returns the teardown. */
+export function startWorkbench(bridge: LatheBridge, connection: Connection): () => void {
+  const connectionStore = useConnectionStore.getState();
+  connectionStore.attached(connection);
+  let lost = false;
+  const disposers = [
+    bridge.on('system.changed', (info) => useSystemStore.getState().received(info)),
+    bridge.on('settings.changed', (settings) => useSettingsStore.getState().received(settings)),
+    bridge.on('events.changed', (entry) => useEventsStore.getState().received(entry)),
+    connection.onChange((state) => {
+      useConnectionStore.getState().changed(state);
+      if (state === 'reconnecting') lost = true;
+      if (state === 'open' && lost) {
+        lost = false;
+        void loadAll();
+      }
+    }),
+    watchTheme(),
+  ];
+  void loadAll();
+  return () => {
+    for (const dispose of disposers.reverse()) dispose();
+  };
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandOptions, CommandResult, CommandRunner } from '../../../main/system/commandRunner';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+
+/** A recorded tool output under test/fixtures, e.g. fixture('nvidia-smi', 'h100-x1.query.txt'). */
+export function fixture(...parts: string[]): string {
+  return fs.readFileSync(path.join(FIXTURES, ...parts), 'utf8');
+}
+
+export interface RecordedCall {
+  file: string;
+  args: readonly string[];
+  options: CommandOptions;
+}
+
+/**
+ * A CommandRunner that answers from a script: the first rule whose file (and args prefix) match.
+ * Anything unscripted is ENOENT, as on a machine without the tool.
+ */
+export function fakeRunner(
+  rules: Array<{ file: string; args?: (args: readonly string[]) => boolean; result: CommandResult | ((call: RecordedCall) => CommandResult) }>,
+): CommandRunner & { calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  const runner = async (file: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> => {
+    const call = { file, args, options };
+    calls.push(call);
+    const rule = rules.find((candidate) => candidate.file === file && (candidate.args ? candidate.args(args) : true));
+    if (!rule) return { kind: 'enoent' };
+    return typeof rule.result === 'function' ? rule.result(call) : rule.result;
+  };
+  return Object.assign(runner, { calls });
+}
+
+export const exit = (code: number, stdout = '', stderr = ''): CommandResult => ({ kind: 'exit', code, stdout, stderr });
