@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EventBus } from './api/eventBus';
 import { Router } from './api/router';
-import { createSageMakerAdapters } from './compat/index';
+import { createSageMakerAdapters, type SageMakerControlPlane, type SageMakerRuntime } from './compat/index';
 import { homeLayout } from './home';
 import { createLogger, LogSink, type Logger } from './log/logger';
 import { LoopbackServer } from './server/loopbackServer';
@@ -44,6 +44,8 @@ export interface Lathe {
   readonly events: EventLog;
   readonly system: SystemService;
   readonly server: LoopbackServer | null;
+  /** SageMaker's wire protocols on the loopback server; capabilities register their operations here. */
+  readonly sagemaker: { controlPlane: SageMakerControlPlane; runtime: SageMakerRuntime };
   /** http://127.0.0.1:PORT when serving. */
   readonly url: string | null;
   dispose(): Promise<void>;
@@ -90,9 +92,9 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const missing = router.missingHandlers();
     if (missing.length > 0) throw new Error(`no handler for ${missing.join(', ')}`);
 
+    const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
     let server: LoopbackServer | null = null;
     if (options.serve) {
-      const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
       server = owned.add(
         new LoopbackServer({
           router,
@@ -121,6 +123,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       events,
       system,
       server,
+      sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },
       url: server?.url ?? null,
       dispose: () => owned.dispose(),
     };
