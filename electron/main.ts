@@ -4,7 +4,7 @@
  * else lives in main/ (plain Node) and is shared with `lathe serve`.
  */
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session, shell } from 'electron';
 import { createLathe, type Lathe } from '../main/app';
 import type { Logger } from '../main/log/logger';
 import type { Disposable } from '../main/util/disposable';
@@ -23,8 +23,8 @@ import {
 /** electron-vite output: out/main/index.js next to out/preload/index.cjs and out/renderer/. */
 const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
-/** Matches the renderer's background so the window never flashes white. */
-export const WINDOW_BACKGROUND = '#101216';
+/** The renderer's background (renderer/styles/theme.css --bg), so the window never flashes. */
+export const WINDOW_BACKGROUND = { light: '#ffffff', dark: '#1e1f22' } as const;
 /** How long quitting waits for the core to stop its processes before leaving anyway. */
 const DISPOSE_DEADLINE_MS = 15_000;
 
@@ -54,7 +54,7 @@ function createMainWindow(url: string, logger: Logger): BrowserWindow {
     minHeight: 560,
     show: false,
     title: 'Lathe',
-    backgroundColor: WINDOW_BACKGROUND,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
     webPreferences: webPreferences(PRELOAD_PATH),
   });
   mainWindow = win;

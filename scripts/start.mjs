@@ -54,7 +54,7 @@ if (electron) {
     const profile = path.join(process.env.LATHE_HOME ?? path.join(os.homedir(), '.config', 'Lathe'), 'browser-profile');
     const flags = [`--app=${match[1]}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800'];
-    if (process.getuid?.() === 0) flags.push('--no-sandbox');
+    if (process.getuid?.() === 0) flags.push('--no-sandbox', '--test-type'); // root has no sandbox; --test-type drops the warning bar
     console.log(`Electron is not installed here: opening Lathe in ${path.basename(app)} (browser mode).`);
     browser = spawn(app, flags, { stdio: 'ignore' });
     browser.on('exit', () => server.kill('SIGTERM'));

@@ -16,6 +16,7 @@ vi.mock('electron', () => ({
   get protocol() { return current().protocol; },
   get session() { return current().session; },
   get ipcMain() { return current().ipcMain; },
+  nativeTheme: { shouldUseDarkColors: false },
 }));
 vi.mock('../../main/app', () => ({ createLathe: (options: unknown) => current().createLathe(options) }));
 

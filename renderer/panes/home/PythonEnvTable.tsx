@@ -6,6 +6,8 @@ import { missingPackages } from '../../lib/summaries';
 
 /** Every interpreter Lathe discovered, the one it uses marked, and how to fix the others. */
 export function PythonEnvTable({ python }: { python: PythonState }) {
+  // The interpreter in use first; the rest keep discovery order.
+  const envs = [...python.envs].sort((a, b) => Number(b.path === python.selected) - Number(a.path === python.selected));
   return (
     <section className="card" aria-labelledby="python-heading">
       <h2 id="python-heading">Python environments</h2>
@@ -24,7 +26,7 @@ export function PythonEnvTable({ python }: { python: PythonState }) {
             </tr>
           </thead>
           <tbody>
-            {python.envs.map((env) => {
+            {envs.map((env) => {
               const selected = env.path === python.selected;
               const needsDetail = env.error !== null || missingPackages(env).length > 0;
               return (
