@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import type { App, Protocol, Session, Shell, WebContents, WebPreferences } from 'electron';
 import type { Logger } from '../main/log/logger';
-import { resolveStatic } from '../main/server/staticFiles';
+import { rendererCsp, resolveStatic } from '../main/server/staticFiles';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'lathe';
@@ -119,8 +119,8 @@ export interface CspOptions {
  * ignored. No 'unsafe-eval', ever.
  */
 export function cspFor(loopbackOrigins: readonly string[], options: CspOptions = {}): string {
-  const connect = ["'self'"];
-  const scripts = ["'self'"];
+  const connect: string[] = [];
+  const scripts: string[] = [];
   const allowed = loopbackOrigins.map(loopbackOrigin).filter((url): url is URL => url !== null);
   const dev = options.devServerOrigin ? loopbackOrigin(options.devServerOrigin) : null;
   if (dev) {
@@ -129,21 +129,9 @@ export function cspFor(loopbackOrigins: readonly string[], options: CspOptions =
   }
   for (const url of allowed) {
     const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    for (const source of [url.origin, `${ws}//${url.host}`]) if (!connect.includes(source)) connect.push(source);
+    connect.push(url.origin, `${ws}//${url.host}`);
   }
-  return [
-    "default-src 'self'",
-    `script-src ${scripts.join(' ')}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${connect.join(' ')}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return rendererCsp({ scriptSrc: scripts, connectSrc: connect });
 }
 
 /** The packaged renderer's CSP: nothing beyond our own origin. */

@@ -8,7 +8,7 @@ import type { EventBus } from '../api/eventBus';
 import type { Router } from '../api/router';
 import type { Logger } from '../log/logger';
 import { cookieName, isAllowedOrigin, isLoopbackHost, presentedToken, tokensEqual } from './auth';
-import { browserCsp, resolveStatic } from './staticFiles';
+import { rendererCsp, resolveStatic } from './staticFiles';
 import type { WireAdapter } from './wire';
 
 export interface LoopbackServerOptions {
@@ -189,7 +189,7 @@ export class LoopbackServer {
     if (!found) return sendJson(res, 404, fail('not-found', `no file at ${pathname}`));
     res.writeHead(200, {
       'content-type': found.type,
-      'content-security-policy': browserCsp(),
+      'content-security-policy': rendererCsp(),
       'x-content-type-options': 'nosniff',
       'cache-control': found.type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
     });

@@ -31,15 +31,20 @@ export function resolveStatic(root: string, urlPath: string): { file: string; ty
   return { file, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
 }
 
-/** The Content-Security-Policy for the renderer in browser mode: nothing but this origin. */
-export function browserCsp(): string {
+/**
+ * The renderer's Content-Security-Policy, the one policy both doors serve: browser mode here and
+ * the Electron app (electron/security.ts adds its loopback origins and the dev server).
+ * No 'unsafe-eval', ever.
+ */
+export function rendererCsp(extra: { scriptSrc?: readonly string[]; connectSrc?: readonly string[] } = {}): string {
+  const sources = (base: string, more: readonly string[] = []) => [...new Set([base, ...more])].join(' ');
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    `script-src ${sources("'self'", extra.scriptSrc)}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src ${sources("'self'", extra.connectSrc)}`,
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
