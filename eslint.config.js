@@ -40,7 +40,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', '../**'], message: 'main/contract is a leaf: it imports nothing from the project (STYLE.md §2).' }] },
+        {
+          paths: [{ name: 'electron', message: 'main/ is plain Node: inject what it needs from Electron (STYLE.md §1).' }],
+          patterns: [{ group: ['../*', '../**'], message: 'main/contract is a leaf: it imports nothing from the project (STYLE.md §2).' }],
+        },
       ],
     },
   },

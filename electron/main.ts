@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, nativeTheme, protocol, session, shell } from 'electron';
 import { createLathe, type Lathe } from '../main/app';
-import type { Logger } from '../main/log/logger';
+import { redact, type Logger } from '../main/log/logger';
 import type { Disposable } from '../main/util/disposable';
 import { registerIpc } from './ipc';
 import {
@@ -33,10 +33,10 @@ let starting: Promise<Lathe | null> | null = null;
 let ipc: Disposable | null = null;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
 
-/** Before the core (and its log file) exists, the only place left to write is stderr. */
+/** Before the core (and its log file) exists, the only place left to write is stderr; tokens are redacted there too. */
 function early(message: string, error?: unknown): void {
   const detail = error instanceof Error ? `\n${error.stack ?? error.message}` : error === undefined ? '' : ` ${String(error)}`;
-  process.stderr.write(`${new Date().toISOString()} ERROR [lathe.electron] ${message}${detail}\n`);
+  process.stderr.write(`${redact(`${new Date().toISOString()} ERROR [lathe.electron] ${message}${detail}`)}\n`);
 }
 
 function showMainWindow(): void {
@@ -71,7 +71,11 @@ async function start(): Promise<Lathe | null> {
   const devOrigin = app.isPackaged ? null : devServerOrigin(process.env.ELECTRON_RENDERER_URL);
   let lathe: Lathe;
   try {
-    lathe = await createLathe({ home: process.env.LATHE_HOME ?? app.getPath('userData'), serve: true /* for the SDK and CLI */ });
+    lathe = await createLathe({
+      home: process.env.LATHE_HOME ?? app.getPath('userData'),
+      serve: true,
+      publish: true /* found by the SDK and `lathe call` */,
+    });
   } catch (error) {
     // The message is written for the person (e.g. a damaged metadata store says what to do).
     early('Lathe could not start', error);

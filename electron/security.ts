@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import type { App, Protocol, Session, Shell, WebContents, WebPreferences } from 'electron';
 import type { Logger } from '../main/log/logger';
+import { isLoopbackHostname } from '../main/server/auth';
 import { rendererCsp, resolveStatic } from '../main/server/staticFiles';
 
 export const APP_SCHEME = 'app';
@@ -57,13 +58,11 @@ function belongsTo(url: URL, origins: readonly string[]): boolean {
   });
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** `http(s)://<loopback>:port` normalised to its origin, or null for anything else. */
 function loopbackOrigin(value: string): URL | null {
   const url = parseUrl(value);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
-  if (!LOOPBACK_HOSTS.has(url.hostname) || url.username !== '' || url.password !== '') return null;
+  if (!isLoopbackHostname(url.hostname) || url.username !== '' || url.password !== '') return null;
   return url;
 }
 

@@ -7,6 +7,7 @@ import { createSageMakerAdapters, type SageMakerControlPlane, type SageMakerRunt
 import { homeLayout } from './home';
 import { createLogger, LogSink, type Logger } from './log/logger';
 import { LoopbackServer } from './server/loopbackServer';
+import { removeServerFile, writeServerFile } from './server/serverFile';
 import { SettingsService } from './settings/settingsService';
 import { EventLog } from './store/eventLog';
 import { MetadataStore } from './store/metadataStore';
@@ -31,6 +32,11 @@ export interface LatheOptions {
   logEcho?: boolean;
   /** Start background work (GPU sampling). Off for one-shot CLI calls. */
   background?: boolean;
+  /**
+   * Write LATHE_HOME/server.json (URL + token, mode 0600) while serving, so `lathe call` and the
+   * SDK find this instance; removed on dispose. `lathe serve` and the desktop app publish.
+   */
+  publish?: boolean;
 }
 
 export interface Lathe {
@@ -107,6 +113,10 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         }),
       );
       await server.start();
+      if (options.publish) {
+        writeServerFile(layout.home, { url: server.url, token, pid: process.pid, startedAt: new Date().toISOString() });
+        owned.add(toDisposable(() => removeServerFile(layout.home, process.pid)));
+      }
     }
     if (options.background ?? true) system.start();
     events.append({ actor: 'lathe', action: 'app.start', subject: 'lathe', detail: { version: appVersion(), serving: server !== null } });

@@ -31,11 +31,37 @@ else
   say "apt packages present"
 fi
 
-if ! command -v node >/dev/null; then
-  die "Node.js 20.19+ is needed: install it (e.g. from your distribution or nodejs.org) and run this again"
+# Node.js 20.19+ and npm 10+. Debian 12 and Ubuntu 24.04 ship Node 18, so where no recent Node is
+# found, bootstrap one from the npm registry (node-linux-<arch> carries the official binary and its
+# headers) into .tools/, using the distribution's node and npm only to fetch it.
+NODE_VERSION=20.20.2
+NPM_VERSION=11.19.1
+node_ok() {
+  command -v node >/dev/null && command -v npm >/dev/null &&
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' &&
+    [ "$(npm -v 2>/dev/null | cut -d. -f1)" -ge 10 ]
+}
+if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
+if ! node_ok; then
+  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) die "no Node.js build for $(uname -m): install Node.js 20.19+ by hand" ;; esac
+  say "Node.js 20.19+ not found: bootstrapping Node $NODE_VERSION and npm $NPM_VERSION into .tools/"
+  command -v npm >/dev/null || { as_root apt-get update -q; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
+  rm -rf .tools && mkdir -p .tools/node .tools/npm .tools/bin
+  ( cd .tools && npm pack --silent "node-linux-$arch@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null )
+  tar -xzf .tools/node-linux-"$arch"-"$NODE_VERSION".tgz -C .tools/node --strip-components=1
+  tar -xzf .tools/npm-"$NPM_VERSION".tgz -C .tools/npm --strip-components=1
+  rm -f .tools/*.tgz
+  ln -sf ../node/bin/node .tools/bin/node
+  printf '#!/bin/sh\nexec "%s/.tools/bin/node" "%s/.tools/npm/bin/npm-cli.js" "$@"\n' "$PWD" "$PWD" > .tools/bin/npm
+  printf '#!/bin/sh\nexec "%s/.tools/bin/node" "%s/.tools/npm/bin/npx-cli.js" "$@"\n' "$PWD" "$PWD" > .tools/bin/npx
+  chmod +x .tools/bin/npm .tools/bin/npx
+  export PATH="$PWD/.tools/bin:$PATH"
+  node_ok || die "the bootstrapped Node.js in .tools/ does not run; install Node.js 20.19+ by hand"
 fi
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
-  || die "Node.js $(node -v) is too old: Lathe needs 20.19 or newer"
+# Native modules (better-sqlite3) compile against this Node's own headers, never downloaded ones.
+if [ -d .tools/node/include/node ] && [ "$(command -v node)" = "$PWD/.tools/bin/node" ]; then
+  export npm_config_nodedir="$PWD/.tools/node"
+fi
 
 # npm ci when node_modules is missing or older than the lock file. Electron's binary comes from
 # GitHub, which may be unreachable: skip its download (npm start falls back to browser mode).

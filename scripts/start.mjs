@@ -26,6 +26,26 @@ function findBrowser() {
   return null;
 }
 
+/** Opens the UI with a one-time launch code: the token itself never appears in a command line. */
+async function openWindow(url, token, onExit) {
+  const app = findBrowser();
+  if (!app || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux')) {
+    console.log('No browser window available: open the URL above in a browser.');
+    return null;
+  }
+  const launch = await fetch(`${url}/api/session/launch-url`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (!launch.ok) throw new Error(`the server answered ${launch.status}`);
+  const launchUrl = (await launch.json()).url;
+  const profile = path.join(process.env.LATHE_HOME ?? path.join(os.homedir(), '.config', 'Lathe'), 'browser-profile');
+  const flags = [`--app=${launchUrl}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800'];
+  if (process.getuid?.() === 0) flags.push('--no-sandbox', '--test-type'); // root has no sandbox; --test-type drops the warning bar
+  console.log(`Electron is not installed here: opening Lathe in ${path.basename(app)} (browser mode).`);
+  const browser = spawn(app, flags, { stdio: 'ignore' });
+  browser.on('exit', onExit);
+  return browser;
+}
+
 const electron = electronBinary();
 if (electron) {
   const child = spawn(electron, [root, ...args], { stdio: 'inherit' });
@@ -33,6 +53,7 @@ if (electron) {
 } else {
   const server = spawn(process.execPath, [path.join(root, 'bin', 'lathe.js'), 'serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let browser = null;
+  let opening = false;
   const stop = () => {
     browser?.kill('SIGTERM');
     server.kill('SIGTERM');
@@ -44,19 +65,11 @@ if (electron) {
   server.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     buffered += chunk.toString();
-    const match = buffered.match(/running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/);
-    if (!match || browser) return;
-    const app = findBrowser();
-    if (!app || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux')) {
-      console.log('No browser window available: open the URL above in a browser.');
-      return;
-    }
-    const profile = path.join(process.env.LATHE_HOME ?? path.join(os.homedir(), '.config', 'Lathe'), 'browser-profile');
-    const flags = [`--app=${match[1]}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800'];
-    if (process.getuid?.() === 0) flags.push('--no-sandbox', '--test-type'); // root has no sandbox; --test-type drops the warning bar
-    console.log(`Electron is not installed here: opening Lathe in ${path.basename(app)} (browser mode).`);
-    browser = spawn(app, flags, { stdio: 'ignore' });
-    browser.on('exit', () => server.kill('SIGTERM'));
+    const match = buffered.match(/running at (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\w+)/);
+    if (!match || opening) return;
+    opening = true;
+    openWindow(match[1], match[2], () => server.kill('SIGTERM'))
+      .then((window) => (browser = window))
+      .catch((error) => console.error(`Could not open a window (${error.message}): open the URL above.`));
   });
 }

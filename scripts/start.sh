@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh run
+# setup.sh may have bootstrapped Node into .tools/ (see there).
+if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
 exec node scripts/start.mjs "$@"

@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test || exit 1
+# setup.sh may have bootstrapped Node into .tools/ (see there).
+if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
 
 out=test-output
 mkdir -p "$out"

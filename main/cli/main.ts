@@ -1,12 +1,12 @@
 import { CHANNELS } from '../contract/channels';
 import type { SystemInfo } from '../contract/model';
-import type { Result } from '../contract/result';
+import { fail, type Result } from '../contract/result';
 import { createLathe } from '../app';
 import { defaultHome } from '../home';
 import { appVersion } from '../version';
 import { parseArgs, portFlag, stringFlag, UsageError, type ParsedArgs } from './args';
 import { formatSystem } from './format';
-import { callServer, findServer, removeServerFile, writeServerFile } from './remote';
+import { callServer, findServer } from './remote';
 
 const USAGE = `lathe — a desktop ML studio
 
@@ -30,9 +30,8 @@ function homeOf(args: ParsedArgs): string {
 
 async function serve(args: ParsedArgs): Promise<number> {
   const home = homeOf(args);
-  const lathe = await createLathe({ home, serve: true, port: portFlag(args), logEcho: true });
+  const lathe = await createLathe({ home, serve: true, publish: true, port: portFlag(args), logEcho: true });
   const server = lathe.server!;
-  writeServerFile(home, { url: lathe.url!, token: lathe.token, pid: process.pid, startedAt: new Date().toISOString() });
   out(`Lathe is running at ${server.browserUrl}\n`);
   out(`  data folder: ${home}\n  API token:   ${lathe.token}\n  Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
@@ -40,7 +39,6 @@ async function serve(args: ParsedArgs): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  removeServerFile(home, process.pid);
   await lathe.dispose();
   return 0;
 }
@@ -58,13 +56,10 @@ async function callOnce(args: ParsedArgs, channel: string, payload: unknown): Pr
   }
   const server = findServer(process.env, defaultHome());
   if (!server) {
-    return {
-      ok: false,
-      error: {
-        code: 'unavailable',
-        message: 'no running Lathe found: start one with `lathe serve`, set LATHE_URL and LATHE_TOKEN, or pass --home DIR to run in-process',
-      },
-    };
+    return fail(
+      'unavailable',
+      'no running Lathe found: start one with `lathe serve`, set LATHE_URL and LATHE_TOKEN, or pass --home DIR to run in-process',
+    );
   }
   return callServer(server, channel, payload);
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import type { Disposable } from '../util/disposable';
 import type { WireAdapter, WireRequest, WireResponse } from '../server/wire';
 import { newRequestId, SageMakerError, toEpochSeconds, wireErrorOf, type WireError } from './errors';
-import { verifySigV4 } from './sigv4';
+import { headerValue, SAGEMAKER_SIGNING_SERVICE, verifySigV4 } from './sigv4';
 
 export { SageMakerError, toEpochSeconds };
 
@@ -32,11 +32,6 @@ export const JSON_11 = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'SageMaker.';
 /** The control plane carries JSON documents only; big payloads go through files, not this door. */
 export const CONTROL_PLANE_MAX_BODY = 16 * 1024 * 1024;
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** JSON with Date values written as epoch seconds, SageMaker's timestamp format. */
 export function toAwsJson(value: unknown): string {
@@ -83,7 +78,7 @@ export class SageMakerControlPlane implements WireAdapter {
   }
 
   matches(method: string, path: string, headers: IncomingHttpHeaders): boolean {
-    return method === 'POST' && path === '/' && (header(headers, 'x-amz-target')?.startsWith(TARGET_PREFIX) ?? false);
+    return method === 'POST' && path === '/' && (headerValue(headers, 'x-amz-target')?.startsWith(TARGET_PREFIX) ?? false);
   }
 
   tooLarge(request: Omit<WireRequest, 'body'>): WireResponse {
@@ -99,7 +94,7 @@ export class SageMakerControlPlane implements WireAdapter {
   async handle(request: WireRequest): Promise<WireResponse> {
     const requestId = newRequestId();
     const operation = this.operationOf(request.headers);
-    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock() });
+    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock(), service: SAGEMAKER_SIGNING_SERVICE });
     if (!verdict.ok) {
       this.logger.warn(`SageMaker.${operation} refused: ${verdict.type}: ${verdict.message}`);
       return this.error(requestId, { type: verdict.type, status: 403, message: verdict.message });
@@ -146,7 +141,7 @@ export class SageMakerControlPlane implements WireAdapter {
   }
 
   private operationOf(headers: IncomingHttpHeaders): string {
-    const target = (header(headers, 'x-amz-target') ?? '').slice(TARGET_PREFIX.length).trim();
+    const target = (headerValue(headers, 'x-amz-target') ?? '').slice(TARGET_PREFIX.length).trim();
     return target.slice(0, 128).replace(/[^A-Za-z0-9_.-]/g, '?');
   }
 

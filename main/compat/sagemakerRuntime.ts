@@ -2,10 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CallContext } from '../api/router';
 import type { Logger } from '../log/logger';
 import type { Disposable } from '../util/disposable';
+import { safeDecodeURIComponent } from '../util/text';
 import type { WireAdapter, WireRequest, WireResponse } from '../server/wire';
 import { newRequestId, wireErrorOf, type WireError } from './errors';
 import type { SageMakerAdapterOptions } from './sagemakerControlPlane';
-import { verifySigV4 } from './sigv4';
+import { headerValue, SAGEMAKER_SIGNING_SERVICE, verifySigV4 } from './sigv4';
 
 /** InvokeEndpoint's payload limit (botocore `sagemaker-runtime` service-2: 6 MiB). */
 export const RUNTIME_MAX_BODY = 6 * 1024 * 1024;
@@ -63,23 +64,10 @@ export interface InvocationResult {
  */
 export type Invoker = (request: InvocationRequest) => Promise<InvocationResult>;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function intHeader(headers: IncomingHttpHeaders, name: string): number | undefined {
-  const value = header(headers, name);
+  const value = headerValue(headers, name);
   if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
   return Number(value);
-}
-
-function decodeName(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /**
@@ -128,7 +116,7 @@ export class SageMakerRuntime implements WireAdapter {
   async handle(request: WireRequest): Promise<WireResponse> {
     const requestId = newRequestId();
     const { operation, endpointName, kind } = this.route(request.url);
-    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock() });
+    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock(), service: SAGEMAKER_SIGNING_SERVICE });
     if (!verdict.ok) {
       this.logger.warn(`${operation} ${JSON.stringify(endpointName)} refused: ${verdict.type}: ${verdict.message}`);
       return this.error(requestId, { type: verdict.type, status: 403, message: verdict.message });
@@ -169,20 +157,21 @@ export class SageMakerRuntime implements WireAdapter {
     const match = PATH.exec(path);
     const suffix = (match?.[2] ?? 'invocations') as keyof typeof OPERATIONS;
     const kind = suffix === 'invocations' ? 'sync' : suffix === 'async-invocations' ? 'async' : null;
-    return { operation: OPERATIONS[suffix], endpointName: decodeName(match?.[1] ?? ''), kind };
+    const rawName = match?.[1] ?? '';
+    return { operation: OPERATIONS[suffix], endpointName: safeDecodeURIComponent(rawName) ?? rawName, kind };
   }
 
   private invocationOf(request: WireRequest, endpointName: string, kind: 'sync' | 'async', requestId: string): InvocationRequest {
     const h = request.headers;
-    const prefixed = (name: string) => header(h, `x-amzn-sagemaker-${name}`);
+    const prefixed = (name: string) => headerValue(h, `x-amzn-sagemaker-${name}`);
     const invocation: InvocationRequest = {
       kind,
       endpointName,
       requestId,
       context: { transport: 'sagemaker', actor: 'sagemaker-runtime' },
       body: request.body,
-      contentType: kind === 'sync' ? header(h, 'content-type') : prefixed('content-type'),
-      accept: kind === 'sync' ? header(h, 'accept') : prefixed('accept'),
+      contentType: kind === 'sync' ? headerValue(h, 'content-type') : prefixed('content-type'),
+      accept: kind === 'sync' ? headerValue(h, 'accept') : prefixed('accept'),
       customAttributes: prefixed('custom-attributes'),
       targetModel: prefixed('target-model'),
       targetVariant: prefixed('target-variant'),

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { safeDecodeURIComponent } from '../util/text';
 
 /**
  * AWS Signature Version 4, verified the way botocore's `SigV4Auth` signs (non-S3 services), so
@@ -9,6 +10,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 export const LATHE_ACCESS_KEY_ID = 'lathe';
+/** The service in the credential scope: boto3 signs both `sagemaker` and `sagemaker-runtime` clients for it. */
+export const SAGEMAKER_SIGNING_SERVICE = 'sagemaker';
 /** How far X-Amz-Date may be from the server clock, either way (AWS allows 15 minutes). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -116,14 +119,6 @@ export function canonicalUri(rawPath: string): string {
   return quote(removeDotSegments(rawPath), '/');
 }
 
-function decodeComponent(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Query pairs decoded, re-encoded with RFC 3986 rules, and sorted by encoded key then value. */
 export function canonicalQueryString(rawQuery: string): string {
   if (rawQuery === '') return '';
@@ -134,13 +129,17 @@ export function canonicalQueryString(rawQuery: string): string {
       const eq = pair.indexOf('=');
       const key = eq < 0 ? pair : pair.slice(0, eq);
       const value = eq < 0 ? '' : pair.slice(eq + 1);
-      return [quote(decodeComponent(key), ''), quote(decodeComponent(value), '')] as const;
+      return [quote(safeDecodeURIComponent(key) ?? key, ''), quote(safeDecodeURIComponent(value) ?? value, '')] as const;
     });
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   return pairs.map(([key, value]) => `${key}=${value}`).join('&');
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+/**
+ * One header's value by lower-case name; a header sent more than once reads as its values joined
+ * with ',', as SigV4 canonical headers join them.
+ */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(',') : String(value);
@@ -300,7 +299,7 @@ export function signSigV4(request: SignableRequest, options: SignOptions): Incom
   const signed = Object.keys(headers)
     .filter((name) => name !== 'user-agent' && name !== 'expect' && name !== 'x-amzn-trace-id')
     .sort();
-  const scope = `${amzDate.slice(0, 8)}/${options.region ?? 'us-east-1'}/${options.service ?? 'sagemaker'}/aws4_request`;
+  const scope = `${amzDate.slice(0, 8)}/${options.region ?? 'us-east-1'}/${options.service ?? SAGEMAKER_SIGNING_SERVICE}/aws4_request`;
   const [date, region, service] = scope.split('/') as [string, string, string];
   const canonical = canonicalRequest({ ...request, headers }, signed);
   const signature = signatureOf(signingKey(options.secret, date, region, service), stringToSign(amzDate, scope, canonical));

@@ -1,7 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { safeDecodeURIComponent } from '../util/text';
 
-const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK_HOSTNAMES.has(hostname.toLowerCase());
+}
 
 /** The hostname part of a Host header ("127.0.0.1:8123" → "127.0.0.1", "[::1]:80" → "[::1]"). */
 export function hostnameOf(host: string): string {
@@ -12,16 +17,23 @@ export function hostnameOf(host: string): string {
 
 /** Against DNS rebinding: only requests addressed to a loopback name are served. */
 export function isLoopbackHost(host: string | undefined): boolean {
-  return host !== undefined && LOOPBACK_HOSTNAMES.has(hostnameOf(host));
+  return host !== undefined && isLoopbackHostname(hostnameOf(host));
 }
 
-/** A browser Origin, when sent, must be our own loopback page or the Electron app protocol. */
-export function isAllowedOrigin(origin: string | undefined): boolean {
+/** The Electron renderer's origin (electron/security.ts serves it on app://lathe). */
+export const APP_PROTOCOL_ORIGIN = 'app://lathe';
+
+/**
+ * A browser Origin, when sent, must be this server's own page (a loopback name on this very port)
+ * or the Electron app. Other local ports are other sites: a notebook's output or a dev server
+ * must not ride on our cookie.
+ */
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
   if (origin === undefined) return true;
-  if (origin === 'app://lathe') return true;
+  if (origin === APP_PROTOCOL_ORIGIN) return true;
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && LOOPBACK_HOSTNAMES.has(url.hostname.toLowerCase().replace(/^\[?(.*?)\]?$/, (_m, h: string) => (h.includes(':') ? `[${h}]` : h)));
+    return url.protocol === 'http:' && isLoopbackHostname(url.hostname) && Number(url.port) === port;
   } catch {
     return false;
   }
@@ -37,11 +49,14 @@ export function cookieName(port: number): string {
   return `lathe_token_${port}`;
 }
 
+/** Cookies by name; a value that is not valid percent-encoding is skipped, never thrown on. */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) cookies.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq <= 0) continue;
+    const value = safeDecodeURIComponent(part.slice(eq + 1).trim());
+    if (value !== null) cookies.set(part.slice(0, eq).trim(), value);
   }
   return cookies;
 }

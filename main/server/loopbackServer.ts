@@ -7,6 +7,8 @@ import { fail } from '../contract/result';
 import type { EventBus } from '../api/eventBus';
 import type { Router } from '../api/router';
 import type { Logger } from '../log/logger';
+import { randomBytes } from 'node:crypto';
+import { safeDecodeURIComponent } from '../util/text';
 import { cookieName, isAllowedOrigin, isLoopbackHost, presentedToken, tokensEqual } from './auth';
 import { rendererCsp, resolveStatic } from './staticFiles';
 import type { WireAdapter } from './wire';
@@ -24,6 +26,13 @@ export interface LoopbackServerOptions {
 }
 
 const MAX_CALL_BODY = 16 * 1024 * 1024;
+/** How long a one-time launch code (for a browser window opened by Lathe) stays valid. */
+const LAUNCH_CODE_TTL_MS = 60_000;
+
+/** A raw path with `.` or `..` segments (plain or percent-encoded): refused rather than normalized. */
+function hasDotSegments(rawPath: string): boolean {
+  return rawPath.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+}
 
 class BodyTooLarge extends Error {}
 
@@ -62,6 +71,7 @@ export class LoopbackServer {
   private readonly sockets = new Set<Socket>();
   private port = 0;
   private eventSubscription: { dispose(): void } | null = null;
+  private readonly launchCodes = new Map<string, number>();
 
   constructor(private readonly options: LoopbackServerOptions) {
     this.server = http.createServer((req, res) => {
@@ -107,8 +117,27 @@ export class LoopbackServer {
 
   private refuse(req: IncomingMessage): { status: number; message: string } | null {
     if (!isLoopbackHost(req.headers.host)) return { status: 403, message: 'Host must be a loopback address' };
-    if (!isAllowedOrigin(req.headers.origin)) return { status: 403, message: 'cross-origin requests are refused' };
+    if (!isAllowedOrigin(req.headers.origin, this.port)) return { status: 403, message: 'cross-origin requests are refused' };
+    if (hasDotSegments((req.url ?? '/').split('?')[0] ?? '/')) return { status: 400, message: 'paths with . or .. segments are refused' };
     return null;
+  }
+
+  /**
+   * A one-time code for opening the UI in a browser window: unlike the token, it may appear in a
+   * command line, since it is worthless once used or after a minute.
+   */
+  createLaunchUrl(): string {
+    const now = Date.now();
+    for (const [code, expires] of this.launchCodes) if (expires < now) this.launchCodes.delete(code);
+    const code = randomBytes(18).toString('hex');
+    this.launchCodes.set(code, now + LAUNCH_CODE_TTL_MS);
+    return `${this.url}/?code=${code}`;
+  }
+
+  private redeemLaunchCode(code: string): boolean {
+    const expires = this.launchCodes.get(code);
+    this.launchCodes.delete(code);
+    return expires !== undefined && expires >= Date.now();
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -128,10 +157,15 @@ export class LoopbackServer {
       return this.serveAdapter(adapter, req, res, method);
     }
 
-    // First visit from the printed URL: trade the query token for an HttpOnly cookie.
+    // First visit from the printed URL (or a one-time launch code): trade it for an HttpOnly cookie.
     const queryToken = url.searchParams.get('token');
-    if (method === 'GET' && queryToken !== null && tokensEqual(queryToken, this.options.token)) {
+    const launchCode = url.searchParams.get('code');
+    if (
+      method === 'GET' &&
+      ((queryToken !== null && tokensEqual(queryToken, this.options.token)) || (launchCode !== null && this.redeemLaunchCode(launchCode)))
+    ) {
       url.searchParams.delete('token');
+      url.searchParams.delete('code');
       res.writeHead(302, {
         location: url.pathname + (url.search || ''),
         'set-cookie': `${cookieName(this.port)}=${encodeURIComponent(this.options.token)}; HttpOnly; SameSite=Strict; Path=/`,
@@ -144,8 +178,14 @@ export class LoopbackServer {
 
     if (url.pathname.startsWith('/api/call/')) {
       if (method !== 'POST') return sendJson(res, 405, fail('invalid-argument', 'use POST for /api/call'), { allow: 'POST' });
-      return this.serveCall(decodeURIComponent(url.pathname.slice('/api/call/'.length)), req, res);
+      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+        return sendJson(res, 415, fail('invalid-argument', 'send the payload as Content-Type: application/json'));
+      }
+      const channel = safeDecodeURIComponent(url.pathname.slice('/api/call/'.length));
+      if (channel === null) return sendJson(res, 400, fail('invalid-argument', 'the channel in the path is not valid percent-encoding'));
+      return this.serveCall(channel, req, res);
     }
+    if (url.pathname === '/api/session/launch-url' && method === 'POST') return sendJson(res, 200, { url: this.createLaunchUrl() });
     if (url.pathname === '/api/contract') return sendJson(res, 200, { channels: CHANNELS, events: EVENTS });
     if (method === 'GET' && this.options.staticDir) return this.serveStatic(url.pathname, res);
     sendJson(res, 404, fail('not-found', `nothing is served at ${url.pathname}`));
@@ -163,7 +203,9 @@ export class LoopbackServer {
       const body = await readBody(req, MAX_CALL_BODY);
       payload = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, fail('invalid-argument', `request body is over ${MAX_CALL_BODY} bytes`));
+      if (error instanceof BodyTooLarge) {
+        return sendJson(res, 413, fail('invalid-argument', `request body is over ${MAX_CALL_BODY} bytes`), { connection: 'close' });
+      }
       return sendJson(res, 400, fail('invalid-argument', 'request body is not valid JSON'));
     }
     const actor = typeof req.headers['x-lathe-actor'] === 'string' ? req.headers['x-lathe-actor'].slice(0, 64) : 'http';
@@ -193,10 +235,24 @@ export class LoopbackServer {
       'x-content-type-options': 'nosniff',
       'cache-control': found.type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
     });
-    fs.createReadStream(found.file).pipe(res);
+    fs.createReadStream(found.file)
+      .on('error', (error) => {
+        this.options.logger.warn(`could not read ${found.file}`, error);
+        res.destroy();
+      })
+      .pipe(res);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    try {
+      this.upgrade(req, socket, head);
+    } catch (error) {
+      this.options.logger.error('WebSocket upgrade failed', error);
+      socket.destroy();
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refusal = this.refuse(req);
     const status = refusal ? 403 : !this.authorized(req) ? 401 : url.pathname !== '/api/ws' ? 404 : 0;
@@ -210,18 +266,27 @@ export class LoopbackServer {
   private onSocket(ws: WebSocket): void {
     ws.send(JSON.stringify({ type: 'hello', channels: CHANNELS, events: EVENTS }));
     ws.on('message', (data) => {
-      let message: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        ws.send(JSON.stringify({ type: 'result', id: null, result: fail('invalid-argument', 'message is not valid JSON') }));
-        return;
-      }
-      if (message.type !== 'call') return;
-      const id = message.id;
-      void this.options.router.call(message.channel, message.payload, { transport: 'ws', actor: 'ui' }).then((result) => {
+      const reply = (id: unknown, result: unknown) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }));
-      });
+      };
+      let message: unknown;
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        return reply(null, fail('invalid-argument', 'message is not valid JSON'));
+      }
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        return reply(null, fail('invalid-argument', 'message must be a JSON object like {"type":"call","id":1,"channel":"app.info","payload":{}}'));
+      }
+      const { type, id = null, channel, payload } = message as Record<string, unknown>;
+      if (type !== 'call') return reply(id, fail('invalid-argument', `unknown message type ${JSON.stringify(type)}; only "call" is understood`));
+      this.options.router
+        .call(channel, payload, { transport: 'ws', actor: 'ui' })
+        .then((result) => reply(id, result))
+        .catch((error: unknown) => {
+          this.options.logger.error('WebSocket call failed', error);
+          reply(id, fail('internal', 'the call failed unexpectedly; see the log'));
+        });
     });
   }
 

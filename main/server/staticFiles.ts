@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { safeDecodeURIComponent } from '../util/text';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,14 +17,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** Resolves a URL path to a file inside `root`, refusing anything that escapes it. SPA fallback to index.html. */
-export function resolveStatic(root: string, urlPath: string): { file: string; type: string } | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
+export function resolveStatic(rootDir: string, urlPath: string): { file: string; type: string } | null {
+  const root = path.resolve(rootDir);
+  const decoded = safeDecodeURIComponent(urlPath);
+  if (decoded === null || decoded.includes('\0')) return null;
   const candidate = path.resolve(root, '.' + path.posix.normalize('/' + decoded));
   if (candidate !== root && !candidate.startsWith(root + path.sep)) return null;
   const file = fs.existsSync(candidate) && fs.statSync(candidate).isFile() ? candidate : path.join(root, 'index.html');

@@ -60,6 +60,17 @@ function inspect(file: string): number {
 }
 
 /**
+ * Writes a consistent snapshot of the open database, WAL content included (a plain copy of the
+ * main file would miss transactions committed to the WAL before an unclean exit).
+ */
+function backUp(db: Database.Database, file: string, version: number, latest: number, logger: Logger): void {
+  const backup = `${file}.v${version}.bak`;
+  fs.rmSync(backup, { force: true });
+  db.exec(`VACUUM INTO '${backup.replaceAll("'", "''")}'`);
+  logger.info(`backed up ${file} (schema ${version}) to ${backup} before migrating to ${latest}`);
+}
+
+/**
  * The SQLite metadata store: WAL, numbered migrations with a backup copy taken before any
  * migration of an existing file, and an integrity check on every open.
  */
@@ -82,19 +93,20 @@ export class MetadataStore {
     const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
     const version = exists ? inspect(file) : 0;
     if (version > latest) throw new StoreTooNewError(file, version);
-    if (exists && version < latest) {
-      const backup = `${file}.v${version}.bak`;
-      fs.copyFileSync(file, backup);
-      logger.info(`backed up ${file} (schema ${version}) to ${backup} before migrating to ${latest}`);
-    }
     const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    const store = new MetadataStore(db, file, logger);
-    store.migrate(version, migrations);
-    return store;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      if (exists && version < latest) backUp(db, file, version, latest, logger);
+      const store = new MetadataStore(db, file, logger);
+      store.migrate(version, migrations);
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   get version(): number {

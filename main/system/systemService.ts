@@ -51,7 +51,9 @@ export class SystemService implements Disposable {
   private readonly runner: CommandRunner;
   private readonly abort = new AbortController();
   private state: ProbedState | null = null;
-  private inflight: Promise<ProbedState> | null = null;
+  private inflight: { pythonPath: string | null; promise: Promise<ProbedState> } | null = null;
+  /** A probe waiting for the one in flight, because Settings chose another interpreter meanwhile. */
+  private queued: Promise<ProbedState> | null = null;
   private staticInfo: Promise<StaticInfo> | null = null;
   private sampler: GpuSampler | null = null;
   private subscription: Disposable | null = null;
@@ -83,8 +85,11 @@ export class SystemService implements Disposable {
     if (this.started || this.disposed) return;
     this.started = true;
     this.subscription = this.deps.bus.onEvent((name, payload) => {
-      if (name !== 'settings.changed' || !this.state) return;
-      if ((payload as Settings).pythonPath !== this.state.pythonPath) {
+      if (name !== 'settings.changed') return;
+      // Compare with the probe in flight, if any: the first probe may still be running.
+      const probed = this.inflight ? this.inflight.pythonPath : this.state?.pythonPath;
+      if (probed === undefined) return;
+      if ((payload as Settings).pythonPath !== probed) {
         this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
       }
     });
@@ -100,19 +105,37 @@ export class SystemService implements Disposable {
     const sampler = this.sampler;
     this.sampler = null;
     await sampler?.dispose();
-    await this.inflight?.catch(() => undefined);
+    await this.inflight?.promise.catch(() => undefined);
+    await this.queued?.catch(() => undefined);
   }
 
-  /** One probe at a time: concurrent callers share it. */
+  /**
+   * One probe at a time: concurrent callers share it. When Settings name another interpreter than
+   * the probe in flight used, a fresh probe is queued behind it (one at most) and reads Settings as it starts.
+   */
   private probe(): Promise<ProbedState> {
-    this.inflight ??= this.runProbe().finally(() => {
+    if (this.queued) return this.queued;
+    const pythonPath = this.deps.settings().pythonPath;
+    if (this.inflight) {
+      if (this.inflight.pythonPath === pythonPath) return this.inflight.promise;
+      this.queued = this.inflight.promise
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          if (!this.disposed) return this.probe();
+          if (this.state) return this.state;
+          throw new LatheFault('unavailable', 'Lathe is shutting down');
+        });
+      return this.queued;
+    }
+    const promise = this.runProbe(pythonPath).finally(() => {
       this.inflight = null;
     });
-    return this.inflight;
+    this.inflight = { pythonPath, promise };
+    return promise;
   }
 
-  private async runProbe(): Promise<ProbedState> {
-    const pythonPath = this.deps.settings().pythonPath;
+  private async runProbe(pythonPath: string | null): Promise<ProbedState> {
     const signal = this.abort.signal;
     const [gpu, python, docker] = await Promise.all([
       detectGpus({ runner: this.runner, graphics: this.deps.graphics, logger: this.logger, signal }).catch((error: unknown) => {

@@ -6,7 +6,7 @@
  */
 import { CHANNELS, isEventName, type Channel, type ChannelResponses, type EventName, type EventPayloads } from '../../main/contract/channels';
 import type { LatheBridge } from '../../main/contract/bridge';
-import type { Result } from '../../main/contract/result';
+import { fail, type Result } from '../../main/contract/result';
 import type { RequestOf } from '../../main/contract/schemas';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -212,13 +212,8 @@ export class WsClient implements LatheBridge {
   }
 }
 
-function unavailable<T>(message: string): Result<T> {
-  return { ok: false, error: { code: 'unavailable', message } };
-}
-
-function internal<T>(message: string): Result<T> {
-  return { ok: false, error: { code: 'internal', message } };
-}
+const unavailable = <T>(message: string): Result<T> => fail<T>('unavailable', message);
+const internal = <T>(message: string): Result<T> => fail<T>('internal', message);
 
 function isResult(value: unknown): value is Result<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;

@@ -71,7 +71,7 @@ describe('electron/main', () => {
 
   it('starts the core with its loopback server and opens one sandboxed window on app://lathe', async () => {
     const desktop = await launch();
-    expect(desktop.createLathe).toHaveBeenCalledWith({ home: '/fake/lathe-home', serve: true });
+    expect(desktop.createLathe).toHaveBeenCalledWith({ home: '/fake/lathe-home', serve: true, publish: true });
     expect(desktop.windows).toHaveLength(1);
     const win = desktop.windows[0]!;
     expect(win.options).toMatchObject({ width: 1280, height: 800, show: false, title: 'Lathe' });
@@ -89,7 +89,7 @@ describe('electron/main', () => {
   it("uses the user-data folder when LATHE_HOME is not set", async () => {
     delete process.env.LATHE_HOME;
     const desktop = await launch();
-    expect(desktop.createLathe).toHaveBeenCalledWith({ home: '/fake/userData', serve: true });
+    expect(desktop.createLathe).toHaveBeenCalledWith({ home: '/fake/userData', serve: true, publish: true });
   });
 
   it('loads the electron-vite dev server in development', async () => {
@@ -112,6 +112,18 @@ describe('electron/main', () => {
     );
     expect(fresh.windows).toHaveLength(0);
     expect(stderr).toHaveBeenCalledWith(expect.stringContaining('Lathe could not start'));
+  });
+
+  it('redacts tokens from what it writes to stderr before the core exists', async () => {
+    const fresh = await freshFakes();
+    fresh.createLathe.mockRejectedValueOnce(new Error('could not reach http://127.0.0.1:8123/?token=s3cr3t-t0ken-value'));
+    await import('../../electron/main');
+    fresh.becomeReady();
+    await vi.waitFor(() => expect(fresh.app.exit).toHaveBeenCalledWith(1));
+    const written = (stderr.mock.calls as unknown[][]).map((call) => String(call[0])).join('');
+    expect(written).toContain('Lathe could not start');
+    expect(written).toContain('?token=[redacted]');
+    expect(written).not.toContain('s3cr3t-t0ken-value');
   });
 
   it('disposes the core exactly once before exiting, however often quit is asked', async () => {

@@ -43,6 +43,7 @@ describe('preload', () => {
   beforeEach(() => {
     electron.ipcRenderer.invoke.mockClear();
     electron.ipcRenderer.on.mockClear();
+    electron.ipcRenderer.removeListener.mockClear();
   });
 
   it('exposes exactly window.lathe with channels, call and on', async () => {
@@ -89,9 +90,15 @@ describe('preload', () => {
     expect(electron.listeners).toHaveLength(0);
   });
 
-  it('refuses unknown events without subscribing', async () => {
+  it('ignores unknown events without subscribing or throwing across the bridge', async () => {
     const bridge = await loadBridge();
-    expect(() => bridge.on('bogus' as never, vi.fn())).toThrow(/unknown event/);
+    const listener = vi.fn();
+    const off = bridge.on('bogus' as never, listener);
+    expect(typeof off).toBe('function');
     expect(electron.ipcRenderer.on).not.toHaveBeenCalled();
+    deliver('bogus', {});
+    expect(listener).not.toHaveBeenCalled();
+    expect(() => off()).not.toThrow();
+    expect(electron.ipcRenderer.removeListener).not.toHaveBeenCalled();
   });
 });

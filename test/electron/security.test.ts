@@ -17,6 +17,7 @@ import {
   webPreferences,
   windowOpenVerdict,
 } from '../../electron/security';
+import { isLoopbackHostname } from '../../main/server/auth';
 import { FakeEmitter, fakeEvent, recordingLogger } from './fakes';
 
 describe('navigationVerdict', () => {
@@ -152,6 +153,14 @@ describe('devServerOrigin', () => {
     expect(devServerOrigin('https://example.com/')).toBeNull();
     expect(devServerOrigin('file:///tmp/index.html')).toBeNull();
     expect(devServerOrigin(undefined)).toBeNull();
+  });
+
+  it('trusts the same loopback names as the loopback server', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LocalHost', '[::1]', '127.0.0.2', '0.0.0.0', 'localhost.example.com', '[::2]']) {
+      const url = `http://${host}:5173/`;
+      expect(devServerOrigin(url) !== null, host).toBe(isLoopbackHostname(new URL(url).hostname));
+    }
+    expect(devServerOrigin('http://[::1]:5173/')).toBe('http://[::1]:5173');
   });
 });
 

@@ -34,13 +34,21 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
   const page = await context.newPage();
   const offHost: string[] = [];
   const consoleErrors: string[] = [];
+  // HTTP(S) through page.route; WebSockets (ws:, wss:) bypass it and need routeWebSocket.
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    if ((url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:') && url.hostname !== '127.0.0.1') {
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '127.0.0.1') {
       offHost.push(route.request().url());
       return route.abort();
     }
     return route.continue();
+  });
+  await page.routeWebSocket(/.*/, (ws) => {
+    if (new URL(ws.url()).hostname !== '127.0.0.1') {
+      offHost.push(ws.url());
+      return ws.close();
+    }
+    ws.connectToServer();
   });
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());

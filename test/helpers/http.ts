@@ -15,7 +15,8 @@ export function rawRequest(
   if (target.hostname !== '127.0.0.1') throw new Error(`tests talk only to 127.0.0.1, not ${target.hostname}`);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: target.port, path: target.pathname + target.search, method: options.method ?? 'GET', headers: options.headers },
+      // The path goes out exactly as written (no normalization of . and .. segments).
+      { host: '127.0.0.1', port: target.port, path: url.slice(target.origin.length) || '/', method: options.method ?? 'GET', headers: options.headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -16,14 +16,18 @@ function setup() {
   return { controlPlane, sink };
 }
 
-function call(operation: string, body: string | Buffer = '{}', sign: { secret?: string; accessKeyId?: string; now?: Date } = {}): WireRequest {
+function call(
+  operation: string,
+  body: string | Buffer = '{}',
+  sign: { secret?: string; accessKeyId?: string; now?: Date; service?: string } = {},
+): WireRequest {
   const request = {
     method: 'POST',
     url: '/',
     headers: { host: '127.0.0.1:9000', 'x-amz-target': `SageMaker.${operation}`, 'content-type': 'application/x-amz-json-1.1' },
     body: Buffer.from(body),
   };
-  const headers = signSigV4(request, { secret: sign.secret ?? SECRET, now: sign.now ?? NOW, accessKeyId: sign.accessKeyId });
+  const headers = signSigV4(request, { secret: sign.secret ?? SECRET, now: sign.now ?? NOW, accessKeyId: sign.accessKeyId, service: sign.service });
   return { ...request, headers };
 }
 
@@ -60,6 +64,7 @@ describe('SageMaker control plane adapter', () => {
       [call('ListModels', '{}', { accessKeyId: 'AKIAEXAMPLE' }), 'UnrecognizedClientException', /security token included in the request is invalid/],
       [call('ListModels', '{}', { secret: 'wrong' }), 'InvalidSignatureException', /does not match the signature you provided/],
       [call('ListModels', '{}', { now: new Date(NOW.getTime() - 20 * 60_000) }), 'InvalidSignatureException', /^Signature expired/],
+      [call('ListModels', '{}', { service: 's3' }), 'InvalidSignatureException', /scoped to correct service: 'sagemaker'/],
     ];
     for (const [request, type, message] of cases) {
       const response = await controlPlane.handle(request);
@@ -68,6 +73,20 @@ describe('SageMaker control plane adapter', () => {
       expect(String(bodyOf(response).message)).toMatch(message);
     }
     expect(sink.lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('reads a repeated X-Amz-Target as its values joined, so it runs neither operation', async () => {
+    const { controlPlane } = setup();
+    let ran = false;
+    controlPlane.registerOperation('ListModels', async () => {
+      ran = true;
+      return {};
+    });
+    const request = call('ListModels');
+    const headers = { ...request.headers, 'x-amz-target': ['SageMaker.ListModels', 'SageMaker.DeleteModel'] };
+    const response = await controlPlane.handle({ ...request, headers: signSigV4({ ...request, headers }, { secret: SECRET, now: NOW }) });
+    expect(bodyOf(response).__type).toBe('UnknownOperationException');
+    expect(ran).toBe(false);
   });
 
   it('checks the signature before it looks at the body', async () => {

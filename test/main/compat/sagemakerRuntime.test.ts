@@ -15,9 +15,9 @@ function setup() {
   return { runtime, sink };
 }
 
-function invoke(path: string, body: Buffer | string, headers: IncomingHttpHeaders = {}, secret = SECRET): WireRequest {
+function invoke(path: string, body: Buffer | string, headers: IncomingHttpHeaders = {}, secret = SECRET, service?: string): WireRequest {
   const request = { method: 'POST', url: path, headers: { host: '127.0.0.1:9000', ...headers }, body: Buffer.from(body) };
-  return { ...request, headers: signSigV4(request, { secret, now: NOW }) };
+  return { ...request, headers: signSigV4(request, { secret, now: NOW, service }) };
 }
 
 const bodyOf = (response: { body: string | Buffer }) => JSON.parse(response.body.toString()) as Record<string, unknown>;
@@ -52,6 +52,15 @@ describe('SageMaker runtime adapter', () => {
 
     const unsigned = await runtime.handle({ method: 'POST', url: '/endpoints/e/invocations', headers: { host: 'x' }, body: Buffer.alloc(0) });
     expect(unsigned.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
+  });
+
+  it('refuses a request signed with the right secret for another service', async () => {
+    const { runtime } = setup();
+    runtime.setInvoker(async () => ({ body: Buffer.from('[1]') }));
+    const response = await runtime.handle(invoke('/endpoints/e/invocations', '1,2', {}, SECRET, 's3'));
+    expect(response.status).toBe(403);
+    expect(response.headers['x-amzn-errortype']).toBe('InvalidSignatureException');
+    expect(bodyOf(response)).toEqual({ message: "Credential should be scoped to correct service: 'sagemaker'." });
   });
 
   it('hands a synchronous invocation with its members to the invoker and returns the model output', async () => {
@@ -110,6 +119,18 @@ describe('SageMaker runtime adapter', () => {
     expect(response.headers['x-amzn-sagemaker-outputlocation']).toBe('s3://out/i-1.out');
     expect(bodyOf(response)).toEqual({ InferenceId: 'i-1' });
     expect(seen).toMatchObject({ kind: 'async', contentType: 'text/csv', inputLocation: 's3://in/x.csv', requestTtlSeconds: 600 });
+  });
+
+  it('keeps a malformed endpoint name as sent and joins a repeated member header with commas', async () => {
+    const { runtime } = setup();
+    let seen: InvocationRequest | null = null;
+    runtime.setInvoker(async (request) => {
+      seen = request;
+      return { body: Buffer.from('[1]') };
+    });
+    const response = await runtime.handle(invoke('/endpoints/bad%E0name/invocations', '1', { 'x-amzn-sagemaker-custom-attributes': ['a=1', 'b=2'] }));
+    expect(response.status).toBe(200);
+    expect(seen).toMatchObject({ endpointName: 'bad%E0name', customAttributes: 'a=1,b=2' });
   });
 
   it('maps invoker errors: ModelError with its members, LatheFaults by code, surprises to InternalFailure', async () => {

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalHeaders,
   canonicalQueryString,
   canonicalUri,
+  headerValue,
   parseAmzDate,
   parseAuthorization,
   removeDotSegments,
@@ -246,7 +248,16 @@ describe('SigV4 verdicts without botocore', () => {
     ['b=2&a=1', 'a=1&b=2'],
     ['a=2&a=1&flag', 'a=1&a=2&flag='],
     ['k=a%2fb&s=x+y&t=%7E', 'k=a%2Fb&s=x%2By&t=~'],
+    ['bad=%E0%A4&worse%zz=1', 'bad=%25E0%25A4&worse%25zz=1'],
   ])('builds the canonical query string of %j', (input, expected) => {
     expect(canonicalQueryString(input)).toBe(expected);
+  });
+
+  it('reads a repeated header as its values joined with commas, in canonical headers too', () => {
+    const headers: IncomingHttpHeaders = { 'x-amz-meta': ['a', ' b  c '], host: HOST };
+    expect(headerValue(headers, 'x-amz-meta')).toBe('a, b  c ');
+    expect(headerValue(headers, 'host')).toBe(HOST);
+    expect(headerValue(headers, 'absent')).toBeUndefined();
+    expect(canonicalHeaders(headers, ['x-amz-meta', 'host'])).toBe(`host:${HOST}\nx-amz-meta:a, b c\n`);
   });
 });

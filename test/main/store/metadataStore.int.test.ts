@@ -58,6 +58,50 @@ describe('metadata store', () => {
     });
   }
 
+  it('backs up committed transactions still in the WAL after an unclean exit before migrating', () => {
+    const earlier = MIGRATIONS[MIGRATIONS.length - 2]!;
+    const live = path.join(tmpDir(), 'lathe.db');
+    const old = MetadataStore.open({ file: live, logger, migrations: MIGRATIONS.filter((m) => m.version <= earlier.version) });
+    old.db.prepare("INSERT INTO event_log (at, actor, action, subject) VALUES ('then', 'me', 'did', 'it')").run();
+    // Copy the files while the connection is still open, as a crash would leave them.
+    const dir = tmpDir();
+    const file = path.join(dir, 'lathe.db');
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(`${live}${suffix}`)) fs.copyFileSync(`${live}${suffix}`, `${file}${suffix}`);
+    }
+    old.dispose();
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+
+    const sink = new LogSink();
+    const store = MetadataStore.open({ file, logger: createLogger('store', sink) });
+    expect(store.version).toBe(LATEST_VERSION);
+    expect(store.db.prepare("SELECT action FROM event_log WHERE actor = 'me'").pluck().all()).toEqual(['did']);
+    store.dispose();
+
+    const backup = path.join(dir, `lathe.db.v${earlier.version}.bak`);
+    expect(sink.lines.join('\n')).toContain(`backed up ${file}`);
+    const copy = new Database(backup, { readonly: true, fileMustExist: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(earlier.version);
+    expect(copy.prepare("SELECT action FROM event_log WHERE actor = 'me'").pluck().all()).toEqual(['did']);
+    copy.close();
+  });
+
+  it('replaces an older backup of the same schema version', () => {
+    const earlier = MIGRATIONS[MIGRATIONS.length - 2]!;
+    const dir = tmpDir();
+    const file = path.join(dir, "it's lathe.db");
+    const backup = `${file}.v${earlier.version}.bak`;
+    fs.writeFileSync(backup, 'a stale backup\n');
+    const old = MetadataStore.open({ file, logger, migrations: MIGRATIONS.filter((m) => m.version <= earlier.version) });
+    old.db.prepare("INSERT INTO event_log (at, actor, action, subject) VALUES ('then', 'me', 'did', 'it')").run();
+    old.dispose();
+
+    MetadataStore.open({ file, logger }).dispose();
+    const copy = new Database(backup, { readonly: true, fileMustExist: true });
+    expect(copy.prepare('SELECT count(*) FROM event_log').pluck().get()).toBe(1);
+    copy.close();
+  });
+
   it('detects a corrupted file, says what to do, and leaves the file untouched', () => {
     const dir = tmpDir();
     const file = path.join(dir, 'lathe.db');

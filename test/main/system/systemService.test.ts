@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/api/eventBus';
 import type { Settings, SystemInfo } from '../../../main/contract/model';
 import { createLogger } from '../../../main/log/logger';
+import type { CommandRunner } from '../../../main/system/commandRunner';
 import { SystemService } from '../../../main/system/systemService';
 import { tmpDir } from '../../helpers/tmp';
 import { exit, fakeRunner, fixture } from './fixtures';
@@ -25,7 +26,7 @@ function settings(overrides: Partial<Settings> = {}): Settings {
   return { pythonPath: null, theme: 'system', dataFolders: [], concurrency: { cpuSlots: 2, gpuSamplingSeconds: 1 }, ...overrides };
 }
 
-function setup(options: { gpu: 'h100' | 'none'; settings?: () => Settings }) {
+function setup(options: { gpu: 'h100' | 'none'; settings?: () => Settings; wrapRunner?: (runner: CommandRunner) => CommandRunner }) {
   const root = tmpDir();
   const bin = path.join(root, 'bin');
   fs.mkdirSync(bin);
@@ -55,7 +56,7 @@ function setup(options: { gpu: 'h100' | 'none'; settings?: () => Settings }) {
     env: { PATH: bin },
     homeDir: path.join(root, 'home'),
     cwd: root,
-    runner,
+    runner: options.wrapRunner ? options.wrapRunner(runner) : runner,
     dockerEndpoint: path.join(root, 'docker.sock'),
     graphics: async () => ({ controllers: [] }),
   });
@@ -134,6 +135,39 @@ describe('SystemService', () => {
     await expect.poll(() => events.length).toBe(2);
     expect(events[1]?.python.envs[0]).toMatchObject({ path: chosen, source: 'settings', ok: false });
     expect(events[1]?.python.envs[0]?.error).toBe(`could not run ${chosen}: ENOENT — check the path in Settings`);
+    await service.dispose();
+  });
+
+  it('re-probes with the interpreter chosen in Settings while the first probe is still running', async () => {
+    let current = settings();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let gated = true;
+    const { service, bus, events, root, runner } = setup({
+      gpu: 'none',
+      settings: () => current,
+      // The first probe waits on every command until released; later probes run at once.
+      wrapRunner: (inner) => async (file, args, options) => {
+        if (gated) await gate;
+        return inner(file, args, options);
+      },
+    });
+    service.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toHaveLength(0);
+    const chosen = path.join(root, 'chosen', 'python');
+    fs.mkdirSync(path.dirname(chosen));
+    fs.writeFileSync(chosen, '', { mode: 0o755 });
+    current = settings({ pythonPath: chosen });
+    bus.emit('settings.changed', current);
+    gated = false;
+    release();
+    await expect.poll(() => events.at(-1)?.python.envs.some((env) => env.source === 'settings' && env.path === chosen)).toBe(true);
+    expect(events).toHaveLength(2);
+    expect(events[0]?.python.envs.some((env) => env.source === 'settings')).toBe(false);
+    expect(runner.calls.filter((call) => call.file === chosen)).toHaveLength(1);
+    const info = await service.info();
+    expect(info.python.envs.find((env) => env.source === 'settings')).toMatchObject({ path: chosen });
     await service.dispose();
   });
 
