@@ -11,6 +11,7 @@ import { removeServerFile, writeServerFile } from './server/serverFile';
 import { SettingsService } from './settings/settingsService';
 import { EventLog } from './store/eventLog';
 import { MetadataStore } from './store/metadataStore';
+import { StoreSystemSnapshots } from './system/snapshotStore';
 import { SystemService } from './system/systemService';
 import { DisposableStore, toDisposable } from './util/disposable';
 import { appVersion, projectRoot } from './version';
@@ -78,7 +79,13 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const events = new EventLog(store, bus);
     const settings = new SettingsService(store, bus, events);
     const system = owned.add(
-      new SystemService({ logger: logger.child('system'), bus, settings: () => settings.get(), env: options.env ?? process.env }),
+      new SystemService({
+        logger: logger.child('system'),
+        bus,
+        settings: () => settings.get(),
+        env: options.env ?? process.env,
+        snapshots: new StoreSystemSnapshots(store),
+      }),
     );
     const startedAt = new Date().toISOString();
     registerCoreHandlers(router, {

@@ -1,9 +1,9 @@
 // Prints the closing line CI reads: "N passed, N failed" over vitest's JSON and pytest's JUnit XML.
 import fs from 'node:fs';
 
-const [vitestFile, pytestFile] = process.argv.slice(2);
+const [vitestFile, pytestFile, failedSteps = '0'] = process.argv.slice(2);
 let passed = 0;
-let failed = 0;
+let failed = Number(failedSteps) || 0;
 let skipped = 0;
 if (vitestFile && fs.existsSync(vitestFile)) {
   const report = JSON.parse(fs.readFileSync(vitestFile, 'utf8'));

@@ -10,13 +10,14 @@ if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
 out=test-output
 mkdir -p "$out"
 status=0
+failed_steps=0
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 
 step "typecheck"
-npx --no-install tsc -p tsconfig.node.json --noEmit && npx --no-install tsc -p tsconfig.web.json --noEmit || status=1
+npx --no-install tsc -p tsconfig.node.json --noEmit && npx --no-install tsc -p tsconfig.web.json --noEmit || { status=1; failed_steps=$((failed_steps + 1)); }
 
 step "lint"
-npx --no-install eslint --max-warnings=0 . || status=1
+npx --no-install eslint --max-warnings=0 . || { status=1; failed_steps=$((failed_steps + 1)); }
 
 step "vitest: unit, renderer, integration, e2e"
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json" || status=1
@@ -24,5 +25,6 @@ npx --no-install vitest run --reporter=default --reporter=json --outputFile.json
 step "pytest: resources/python"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider resources/python/tests --junitxml="$out/pytest.xml" || status=1
 
-node scripts/summary.mjs "$out/vitest.json" "$out/pytest.xml" || status=1
+# Typecheck and lint count as one failed check each in the closing line.
+node scripts/summary.mjs "$out/vitest.json" "$out/pytest.xml" "$failed_steps" || status=1
 exit $status

@@ -97,7 +97,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return report(await callOnce(args, channel, parsePayload(json)));
       }
       case 'system': {
-        const result = await callOnce(args, 'system.info', {});
+        // In-process there is no earlier probe worth showing: probe now.
+        const result = await callOnce(args, 'system.info', args.flags.has('home') ? { refresh: true } : {});
         if (!result.ok || args.flags.has('json')) return report(result);
         out(formatSystem(result.value as SystemInfo));
         return 0;

@@ -88,6 +88,14 @@ export interface SystemInfo {
   gpu: GpuState;
   python: PythonState;
   docker: DockerState;
+  /** When GPUs, Python and Docker were last probed. */
+  probedAt: string;
+  /**
+   * True right after start: the previous run's probe, shown while a fresh one runs; a
+   * system.changed with the fresh result follows.
+   */
+  fromSnapshot: boolean;
+  /** When CPU and memory were read. */
   sampledAt: string;
 }
 

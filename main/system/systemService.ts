@@ -2,7 +2,7 @@ import os from 'node:os';
 import si from 'systeminformation';
 import { LatheFault } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
-import type { DockerState, GpuState, PythonEnv, PythonState, Settings, SystemInfo } from '../contract/model';
+import type { PythonEnv, PythonState, Settings, SystemInfo } from '../contract/model';
 import type { Logger } from '../log/logger';
 import type { Disposable } from '../util/disposable';
 import { execFileRunner, type CommandRunner } from './commandRunner';
@@ -10,6 +10,7 @@ import { checkDocker, resolveDockerEndpoint } from './docker';
 import { detectGpus, GpuSampler, sampleGpus, shouldSampleGpus, type GpuProbeDeps } from './gpu';
 import { gpuErrorState } from './gpuSummary';
 import { discoverPython, probePythonPath } from './python';
+import type { ProbedSystem, SystemSnapshots } from './snapshotStore';
 
 export interface SystemServiceDeps {
   logger: Logger;
@@ -24,13 +25,14 @@ export interface SystemServiceDeps {
   dockerEndpoint?: string;
   /** systeminformation's graphics(); injectable for tests. */
   graphics?: GpuProbeDeps['graphics'];
+  /** The last run's probe, shown at start while a fresh probe runs. */
+  snapshots?: SystemSnapshots;
 }
 
-interface ProbedState {
-  gpu: GpuState;
-  python: PythonState;
-  docker: DockerState;
+interface ProbedState extends ProbedSystem {
   pythonPath: string | null;
+  /** Loaded from the previous run's snapshot; a fresh probe is on its way. */
+  fromSnapshot: boolean;
 }
 
 interface StaticInfo {
@@ -68,11 +70,36 @@ export class SystemService implements Disposable {
     this.runner = deps.runner ?? execFileRunner;
   }
 
-  /** The machine as Lathe sees it; GPU, Python and Docker from the cached probe unless refresh. */
+  /**
+   * The machine as Lathe sees it; GPU, Python and Docker from the cached probe unless refresh.
+   * Right after start that may be the previous run's probe (fromSnapshot), answered at once while
+   * a fresh probe runs; its result follows as system.changed.
+   */
   async info(options: { refresh?: boolean } = {}): Promise<SystemInfo> {
     if (this.disposed && !this.state) throw new LatheFault('unavailable', 'Lathe is shutting down');
+    this.state ??= this.loadSnapshot();
+    if (this.state?.fromSnapshot && !options.refresh) {
+      this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
+      return this.compose(this.state);
+    }
     const state = !this.state || options.refresh ? await this.probe() : this.state;
     return this.compose(state);
+  }
+
+  /** Conditions a snapshot is valid under: the same interpreter choice and search path. */
+  private snapshotKey(pythonPath: string | null): string {
+    return JSON.stringify([pythonPath, this.env.LATHE_PYTHON ?? null, this.env.PATH ?? null, this.env.DOCKER_HOST ?? null]);
+  }
+
+  private loadSnapshot(): ProbedState | null {
+    const pythonPath = this.deps.settings().pythonPath;
+    try {
+      const snapshot = this.deps.snapshots?.load(this.snapshotKey(pythonPath));
+      return snapshot ? { ...snapshot, pythonPath, fromSnapshot: true } : null;
+    } catch (error) {
+      this.logger.warn('could not read the last system probe', error);
+      return null;
+    }
   }
 
   /** Probes one interpreter the person chose (source 'manual'). */
@@ -93,7 +120,8 @@ export class SystemService implements Disposable {
         this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
       }
     });
-    const first = this.state ? Promise.resolve(this.state) : this.probe();
+    this.state ??= this.loadSnapshot();
+    const first = this.state && !this.state.fromSnapshot ? Promise.resolve(this.state) : this.probe();
     first.then(() => this.updateSampler()).catch((error: unknown) => this.logger.error('system probe failed', error));
   }
 
@@ -151,7 +179,8 @@ export class SystemService implements Disposable {
       }),
       checkDocker(resolveDockerEndpoint({ env: this.env, homeDir: this.homeDir, override: this.deps.dockerEndpoint }), { signal }),
     ]);
-    this.state = { gpu, python, docker, pythonPath };
+    this.state = { gpu, python, docker, pythonPath, probedAt: new Date().toISOString(), fromSnapshot: false };
+    if (!this.disposed) this.saveSnapshot(this.state);
     this.logger.info('system probed', {
       gpu: gpu.message,
       python: python.selected,
@@ -188,6 +217,15 @@ export class SystemService implements Disposable {
     }
   }
 
+  private saveSnapshot(state: ProbedState): void {
+    try {
+      const { gpu, python, docker, probedAt } = state;
+      this.deps.snapshots?.save(this.snapshotKey(state.pythonPath), { gpu, python, docker, probedAt });
+    } catch (error) {
+      this.logger.warn('could not keep the system probe for the next start', error);
+    }
+  }
+
   private emitChanged(): void {
     const state = this.state;
     if (!state) return;
@@ -208,6 +246,8 @@ export class SystemService implements Disposable {
       gpu: state.gpu,
       python: state.python,
       docker: state.docker,
+      probedAt: state.probedAt,
+      fromSnapshot: state.fromSnapshot,
       sampledAt: new Date().toISOString(),
     };
   }

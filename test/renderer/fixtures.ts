@@ -40,6 +40,8 @@ export const systemInfo: SystemInfo = {
     message: 'Docker is not running',
     hint: 'Start it with `sudo systemctl start docker`.',
   },
+  probedAt: new Date().toISOString(),
+  fromSnapshot: false,
   sampledAt: new Date().toISOString(),
 };
 

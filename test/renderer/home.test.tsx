@@ -102,6 +102,15 @@ describe('Home pane', () => {
     expect(newest.parentElement!.firstElementChild).toBe(newest);
   });
 
+  it("says it is checking again while showing the last run's probe, until the fresh one arrives", async () => {
+    const bridge = new FakeBridge({ 'system.info': () => ok({ ...systemInfo, fromSnapshot: true }) });
+    renderApp(bridge);
+    expect((await screen.findByTestId('probe-pending')).textContent).toContain('checking again');
+    expect(document.documentElement.dataset.appState).toBe('ready');
+    act(() => bridge.emit('system.changed', { ...systemInfo, fromSnapshot: false }));
+    await waitFor(() => expect(screen.queryByTestId('probe-pending')).toBeNull());
+  });
+
   it('follows system.changed pushed by main', async () => {
     const bridge = new FakeBridge();
     renderApp(bridge);

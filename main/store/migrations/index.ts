@@ -36,6 +36,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX event_log_action ON event_log (action, id);
     `,
   },
+  {
+    version: 3,
+    name: '0003-create-system-snapshot',
+    sql: `
+      CREATE TABLE system_snapshot (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        key       TEXT NOT NULL,
+        probed_at TEXT NOT NULL,
+        data      TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

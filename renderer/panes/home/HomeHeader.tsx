@@ -20,9 +20,10 @@ export function HomeHeader({ info, busy, onRefresh, activityOpen, onToggleActivi
         {info && (
           <p className="muted">
             {info.os.hostname} · probed{' '}
-            <time dateTime={info.sampledAt} title={new Date(info.sampledAt).toLocaleString()}>
-              {relativeTime(info.sampledAt, now)}
+            <time dateTime={info.probedAt} title={new Date(info.probedAt).toLocaleString()}>
+              {relativeTime(info.probedAt, now)}
             </time>
+            {info.fromSnapshot && <span data-testid="probe-pending"> · checking again…</span>}
           </p>
         )}
       </div>

@@ -6,6 +6,7 @@ import { EventBus } from '../../../main/api/eventBus';
 import type { Settings, SystemInfo } from '../../../main/contract/model';
 import { createLogger } from '../../../main/log/logger';
 import type { CommandRunner } from '../../../main/system/commandRunner';
+import type { ProbedSystem, SystemSnapshots } from '../../../main/system/snapshotStore';
 import { SystemService } from '../../../main/system/systemService';
 import { tmpDir } from '../../helpers/tmp';
 import { exit, fakeRunner, fixture } from './fixtures';
@@ -26,10 +27,16 @@ function settings(overrides: Partial<Settings> = {}): Settings {
   return { pythonPath: null, theme: 'system', dataFolders: [], concurrency: { cpuSlots: 2, gpuSamplingSeconds: 1 }, ...overrides };
 }
 
-function setup(options: { gpu: 'h100' | 'none'; settings?: () => Settings; wrapRunner?: (runner: CommandRunner) => CommandRunner }) {
-  const root = tmpDir();
+function setup(options: {
+  gpu: 'h100' | 'none';
+  settings?: () => Settings;
+  wrapRunner?: (runner: CommandRunner) => CommandRunner;
+  snapshots?: SystemSnapshots;
+  root?: string;
+}) {
+  const root = options.root ?? tmpDir();
   const bin = path.join(root, 'bin');
-  fs.mkdirSync(bin);
+  fs.mkdirSync(bin, { recursive: true });
   const python = path.join(bin, 'python3');
   fs.writeFileSync(python, '', { mode: 0o755 });
   let utilization = 0;
@@ -59,6 +66,7 @@ function setup(options: { gpu: 'h100' | 'none'; settings?: () => Settings; wrapR
     runner: options.wrapRunner ? options.wrapRunner(runner) : runner,
     dockerEndpoint: path.join(root, 'docker.sock'),
     graphics: async () => ({ controllers: [] }),
+    snapshots: options.snapshots,
   });
   return { service, runner, bus, events, python, root, setUtilization: (value: number) => (utilization = value) };
 }
@@ -176,5 +184,43 @@ describe('SystemService', () => {
     await expect(service.probePython(python)).resolves.toMatchObject({ path: python, source: 'manual', ok: true, pythonVersion: '3.11.2' });
     await expect(service.probePython('/nonexistent/python3')).rejects.toMatchObject({ code: 'not-found' });
     await service.dispose();
+  });
+
+  it('answers at once with the last run\'s probe after a restart, then pushes the fresh one', async () => {
+    const saved = new Map<string, ProbedSystem>();
+    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const root = tmpDir();
+    const first = setup({ gpu: 'none', snapshots, root });
+    const fresh = await first.service.info();
+    expect(fresh.fromSnapshot).toBe(false);
+    expect(saved.size).toBe(1);
+    await first.service.dispose();
+
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const second = setup({ gpu: 'none', snapshots, root, wrapRunner: (inner) => async (file, args, options) => (await gate, inner(file, args, options)) });
+    second.service.start();
+    const early = await second.service.info();
+    expect(early).toMatchObject({ fromSnapshot: true, probedAt: fresh.probedAt, python: { selected: fresh.python.selected } });
+    expect(second.events).toHaveLength(0);
+    release();
+    await expect.poll(() => second.events.at(-1)?.fromSnapshot).toBe(false);
+    expect((await second.service.info()).fromSnapshot).toBe(false);
+    await second.service.dispose();
+  });
+
+  it('ignores a snapshot taken with another interpreter chosen', async () => {
+    const saved = new Map<string, ProbedSystem>();
+    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const root = tmpDir();
+    const first = setup({ gpu: 'none', snapshots, root });
+    await first.service.info();
+    await first.service.dispose();
+    const chosen = path.join(root, 'bin', 'python3');
+    const second = setup({ gpu: 'none', snapshots, root, settings: () => settings({ pythonPath: chosen }) });
+    const info = await second.service.info();
+    expect(info.fromSnapshot).toBe(false);
+    expect(info.python.envs.find((env) => env.source === 'settings')).toMatchObject({ path: chosen });
+    await second.service.dispose();
   });
 });
