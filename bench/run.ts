@@ -23,7 +23,7 @@ async function serverStartToReady(): Promise<number[]> {
     const home = tmp('core');
     const started = performance.now();
     const lathe = await createLathe({ home, serve: true, background: false, staticDir: null });
-    const res = await fetch(`${lathe.url}/api/call/app.info`, { method: 'POST', headers: { authorization: `Bearer ${lathe.token}` }, body: '{}' });
+    const res = await fetch(`${lathe.url}/api/call/app.info`, { method: 'POST', headers: { authorization: `Bearer ${lathe.token}`, 'content-type': 'application/json' }, body: '{}' });
     if (res.status !== 200) throw new Error(`app.info answered ${res.status}`);
     samples.push(performance.now() - started);
     await lathe.dispose();

@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import os from 'node:os';
+
+/** Probes run at a lower priority than the UI: on a small machine they would otherwise starve it at start. */
+const PROBE_NICENESS = 10;
 
 export interface CommandOptions {
   /** Kill the process (SIGKILL) after this many milliseconds. */
@@ -43,7 +47,7 @@ export function classifyExecResult(error: ExecError | null, stdout: string, stde
 export const execFileRunner: CommandRunner = (file, args, options) =>
   new Promise((resolve) => {
     const started = Date.now();
-    execFile(
+    const child = execFile(
       file,
       [...args],
       {
@@ -61,4 +65,9 @@ export const execFileRunner: CommandRunner = (file, args, options) =>
         resolve(classifyExecResult(error as ExecError | null, String(stdout ?? ''), String(stderr ?? ''), timedOut));
       },
     );
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, PROBE_NICENESS);
+    } catch {
+      // Lowering priority is a courtesy; a platform that refuses it still runs the probe.
+    }
   });
