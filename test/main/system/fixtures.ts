@@ -1,3 +1,4 @@
+import type { ProbeReport } from '../../../main/system/pythonPackages';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,3 +36,17 @@ export function fakeRunner(
 }
 
 export const exit = (code: number, stdout = '', stderr = ''): CommandResult => ({ kind: 'exit', code, stdout, stderr });
+
+/** What resources/python/lathe/probe.py prints for Debian's /usr/bin/python3 with every package. */
+export const probeReport = (overrides: Partial<ProbeReport> = {}): ProbeReport => ({
+  probe: 'lathe',
+  python_version: '3.11.2',
+  executable: '/usr/bin/python3',
+  prefix: '/usr',
+  base_prefix: '/usr',
+  is_venv: false,
+  is_conda: false,
+  debian: true,
+  packages: { numpy: '1.24.2', pandas: '1.5.3', sklearn: '1.2.1', xgboost: '1.7.4', jupyter_server: '1.23.3', ipykernel: '6.17.0' },
+  ...overrides,
+});

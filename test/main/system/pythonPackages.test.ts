@@ -9,19 +9,10 @@ import {
   versionProblem,
   type ProbeReport,
 } from '../../../main/system/pythonPackages';
+import { probeReport } from './fixtures';
 
-const report = (overrides: Partial<ProbeReport> = {}): ProbeReport => ({
-  probe: 'lathe',
-  python_version: '3.11.2',
-  executable: '/usr/bin/python3',
-  prefix: '/usr',
-  base_prefix: '/usr',
-  is_venv: false,
-  is_conda: false,
-  debian: true,
-  packages: { numpy: '1.24.2', pandas: '1.5.3', sklearn: '1.2.1', xgboost: null, jupyter_server: '1.23.3', ipykernel: null },
-  ...overrides,
-});
+const report = (overrides: Partial<ProbeReport> = {}): ProbeReport =>
+  probeReport({ packages: { ...probeReport().packages, xgboost: null, ipykernel: null }, ...overrides });
 
 const pkg = (name: string) => {
   const found = REQUIRED_PYTHON_PACKAGES.find((candidate) => candidate.name === name);

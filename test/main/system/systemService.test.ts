@@ -9,19 +9,9 @@ import type { CommandRunner } from '../../../main/system/commandRunner';
 import type { ProbedSystem, SystemSnapshots } from '../../../main/system/snapshotStore';
 import { SystemService } from '../../../main/system/systemService';
 import { tmpDir } from '../../helpers/tmp';
-import { exit, fakeRunner, fixture } from './fixtures';
+import { exit, fakeRunner, fixture, probeReport } from './fixtures';
 
-const PROBE = JSON.stringify({
-  probe: 'lathe',
-  python_version: '3.11.2',
-  executable: '/usr/bin/python3',
-  prefix: '/usr',
-  base_prefix: '/usr',
-  is_venv: false,
-  is_conda: false,
-  debian: true,
-  packages: { numpy: '1.24.2', pandas: '1.5.3', sklearn: '1.2.1', xgboost: '1.7.4', jupyter_server: '1.23.3', ipykernel: '6.17.0' },
-});
+const PROBE = JSON.stringify(probeReport());
 
 function settings(overrides: Partial<Settings> = {}): Settings {
   return { pythonPath: null, theme: 'system', dataFolders: [], concurrency: { cpuSlots: 2, gpuSamplingSeconds: 1 }, ...overrides };
