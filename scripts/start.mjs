@@ -46,7 +46,25 @@ async function openWindow(url, token, onExit) {
   return browser;
 }
 
-const electron = electronBinary();
+/** better-sqlite3 is compiled for one ABI: Node's (for `lathe serve` and the tests) or Electron's. */
+function electronLoadsNativeModules(bin) {
+  const probe = spawnSync(bin, ['-e', "require('better-sqlite3')(':memory:').close()"], {
+    cwd: root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+  });
+  return probe.status === 0;
+}
+
+let electron = electronBinary();
+if (electron && !electronLoadsNativeModules(electron)) {
+  console.log(
+    'Electron is installed, but better-sqlite3 is built for Node rather than Electron. To use the desktop app run\n' +
+      '  npx electron-builder install-app-deps   (and `npm rebuild better-sqlite3` to go back to Node for tests)\n' +
+      'Opening browser mode instead.',
+  );
+  electron = null;
+}
 if (electron) {
   const child = spawn(electron, [root, ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
