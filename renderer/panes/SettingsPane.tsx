@@ -4,6 +4,7 @@ import type { PythonEnv, Settings, Theme } from '../../main/contract/model';
 import { ErrorState } from '../components/ErrorState';
 import { useSettingsStore } from '../state/settingsStore';
 import { useSystemStore } from '../state/systemStore';
+import { AboutSection } from './settings/AboutSection';
 import { DataFoldersField } from './settings/DataFoldersField';
 import { errorId, FieldError } from './settings/FieldError';
 import { PythonField } from './settings/PythonField';
@@ -106,7 +107,10 @@ export function SettingsPane() {
         <h1>Settings</h1>
       </header>
       {settings ? (
-        <SettingsForm settings={settings} envs={envs} />
+        <>
+          <SettingsForm settings={settings} envs={envs} />
+          <AboutSection />
+        </>
       ) : error ? (
         <ErrorState title="Could not read the settings" error={error} onRetry={() => void load()} />
       ) : (

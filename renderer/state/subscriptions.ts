@@ -5,6 +5,7 @@
  */
 import type { LatheBridge } from '../../main/contract/bridge';
 import type { Connection } from '../api/client';
+import { useAppInfoStore } from './appInfoStore';
 import { useConnectionStore } from './connectionStore';
 import { useEventsStore } from './eventsStore';
 import { useSettingsStore } from './settingsStore';
@@ -16,6 +17,7 @@ export function loadAll(): Promise<void> {
     useSystemStore.getState().load(),
     useSettingsStore.getState().load(),
     useEventsStore.getState().load(),
+    useAppInfoStore.getState().load(),
   ]).then(() => undefined);
 }
 

@@ -1,6 +1,7 @@
 import { cleanup, render } from '@testing-library/react';
 import { setBridge, type Connection } from '../../renderer/api/client';
 import { App } from '../../renderer/App';
+import { useAppInfoStore } from '../../renderer/state/appInfoStore';
 import { useConnectionStore } from '../../renderer/state/connectionStore';
 import { useEventsStore } from '../../renderer/state/eventsStore';
 import { useSettingsStore } from '../../renderer/state/settingsStore';
@@ -14,6 +15,7 @@ const RESETS = [
   () => useEventsStore.setState(useEventsStore.getInitialState(), true),
   () => useWorkbenchStore.setState(useWorkbenchStore.getInitialState(), true),
   () => useConnectionStore.setState(useConnectionStore.getInitialState(), true),
+  () => useAppInfoStore.setState(useAppInfoStore.getInitialState(), true),
 ];
 
 /** Every store back to its initial state, the bridge forgotten, <html> markers cleared. */

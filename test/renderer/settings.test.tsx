@@ -20,6 +20,14 @@ const save = () => screen.getByRole('button', { name: 'Save' }) as HTMLButtonEle
 const cpuSlots = () => screen.getByLabelText('CPU slots') as HTMLInputElement;
 
 describe('Settings pane', () => {
+  it('says where this Lathe keeps its data, store and logs', async () => {
+    await openSettings();
+    const about = await screen.findByTestId('about');
+    expect(about.textContent).toContain('Lathe 0.1.0');
+    expect(about.textContent).toContain('/tmp/lathe/lathe.db');
+    expect(about.textContent).toContain('/tmp/lathe/logs');
+  });
+
   it('disables Save until something changed', async () => {
     await openSettings();
     expect(cpuSlots().value).toBe('2');
