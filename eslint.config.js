@@ -10,7 +10,7 @@ const noMainExceptContract = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'test-output/', 'bench-output/', 'resources/python/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-output/', 'bench-output/', 'resources/python/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

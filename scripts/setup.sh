@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v apt-get >/dev/null || die "this set-up script supports Debian and Ubuntu (apt-get not found); see README.md for the packages to install by hand"
 
 run_pkgs=(python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy jupyter-server python3-ipykernel)
-test_pkgs=(chromium python3-boto3 python3-pytest python3-venv python3-pil xvfb)
+test_pkgs=(chromium fonts-dejavu-core python3-boto3 python3-pytest python3-venv python3-pil xvfb)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 
@@ -47,7 +47,8 @@ if ! node_ok; then
   say "Node.js 20.19+ not found: bootstrapping Node $NODE_VERSION and npm $NPM_VERSION into .tools/"
   command -v npm >/dev/null || { as_root apt-get update -q; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
   rm -rf .tools && mkdir -p .tools/node .tools/npm .tools/bin
-  ( cd .tools && npm pack --silent "node-linux-$arch@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null )
+  ( cd .tools && npm pack --silent "node-linux-$arch@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null ) ||
+    die "could not fetch Node $NODE_VERSION from the npm registry (see npm's error above); install Node.js 20.19+ by hand"
   tar -xzf .tools/node-linux-"$arch"-"$NODE_VERSION".tgz -C .tools/node --strip-components=1
   tar -xzf .tools/npm-"$NPM_VERSION".tgz -C .tools/npm --strip-components=1
   rm -f .tools/*.tgz
