@@ -27,6 +27,11 @@ export interface SystemServiceDeps {
   graphics?: GpuProbeDeps['graphics'];
   /** The last run's probe, shown at start while a fresh probe runs. */
   snapshots?: SystemSnapshots;
+  /**
+   * With a snapshot to show, how long start() waits before probing again, so the first screen is
+   * not competing with the probe's interpreters for a small machine's cores (default 2 s).
+   */
+  snapshotRefreshDelayMs?: number;
 }
 
 interface ProbedState extends ProbedSystem {
@@ -60,6 +65,7 @@ export class SystemService implements Disposable {
   private sampler: GpuSampler | null = null;
   private subscription: Disposable | null = null;
   private started = false;
+  private deferredProbe: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
   constructor(private readonly deps: SystemServiceDeps) {
@@ -79,7 +85,8 @@ export class SystemService implements Disposable {
     if (this.disposed && !this.state) throw new LatheFault('unavailable', 'Lathe is shutting down');
     this.state ??= this.loadSnapshot();
     if (this.state?.fromSnapshot && !options.refresh) {
-      this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
+      // Started: the fresh probe is scheduled. One-shot use (no start): probe now.
+      if (!this.deferredProbe) this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
       return this.compose(this.state);
     }
     const state = !this.state || options.refresh ? await this.probe() : this.state;
@@ -121,14 +128,20 @@ export class SystemService implements Disposable {
       }
     });
     this.state ??= this.loadSnapshot();
-    const first = this.state && !this.state.fromSnapshot ? Promise.resolve(this.state) : this.probe();
-    first.then(() => this.updateSampler()).catch((error: unknown) => this.logger.error('system probe failed', error));
+    const first = () => {
+      this.deferredProbe = null;
+      const probed = this.state && !this.state.fromSnapshot ? Promise.resolve(this.state) : this.probe();
+      probed.then(() => this.updateSampler()).catch((error: unknown) => this.logger.error('system probe failed', error));
+    };
+    if (this.state?.fromSnapshot) this.deferredProbe = setTimeout(first, this.deps.snapshotRefreshDelayMs ?? 2000);
+    else first();
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.subscription?.dispose();
+    if (this.deferredProbe) clearTimeout(this.deferredProbe);
     this.abort.abort();
     const sampler = this.sampler;
     this.sampler = null;

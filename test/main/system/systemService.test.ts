@@ -22,6 +22,7 @@ function setup(options: {
   settings?: () => Settings;
   wrapRunner?: (runner: CommandRunner) => CommandRunner;
   snapshots?: SystemSnapshots;
+  snapshotRefreshDelayMs?: number;
   root?: string;
 }) {
   const root = options.root ?? tmpDir();
@@ -57,6 +58,7 @@ function setup(options: {
     dockerEndpoint: path.join(root, 'docker.sock'),
     graphics: async () => ({ controllers: [] }),
     snapshots: options.snapshots,
+    snapshotRefreshDelayMs: options.snapshotRefreshDelayMs ?? 0,
   });
   return { service, runner, bus, events, python, root, setUtilization: (value: number) => (utilization = value) };
 }
@@ -212,5 +214,20 @@ describe('SystemService', () => {
     expect(info.fromSnapshot).toBe(false);
     expect(info.python.envs.find((env) => env.source === 'settings')).toMatchObject({ path: chosen });
     await second.service.dispose();
+  });
+
+  it('with a snapshot to show, leaves the machine to the first screen before probing again', async () => {
+    const saved = new Map<string, ProbedSystem>();
+    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const root = tmpDir();
+    const first = setup({ gpu: 'none', snapshots, root });
+    await first.service.info();
+    await first.service.dispose();
+    const second = setup({ gpu: 'none', snapshots, root, snapshotRefreshDelayMs: 60_000 });
+    second.service.start();
+    expect((await second.service.info()).fromSnapshot).toBe(true);
+    expect(second.runner.calls).toEqual([]);
+    await second.service.dispose();
+    expect(second.runner.calls).toEqual([]);
   });
 });
