@@ -7,13 +7,12 @@
 import fs from 'node:fs/promises';
 import type { App, Protocol, Session, Shell, WebContents, WebPreferences } from 'electron';
 import type { Logger } from '../main/log/logger';
-import { isLoopbackHostname } from '../main/server/auth';
+import { APP_HOST, APP_PROTOCOL_ORIGIN, APP_SCHEME, isLoopbackHostname } from '../main/server/auth';
 import { rendererCsp, resolveStatic } from '../main/server/staticFiles';
 
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'lathe';
+export { APP_HOST, APP_SCHEME };
 /** The renderer's own origin; what a packaged app loads. */
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ORIGIN = APP_PROTOCOL_ORIGIN;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 export type NavigationVerdict = 'allow' | 'open-external' | 'deny';

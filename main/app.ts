@@ -121,8 +121,13 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       );
       await server.start();
       if (options.publish) {
-        writeServerFile(layout.home, { url: server.url, token, pid: process.pid, startedAt: new Date().toISOString() });
-        owned.add(toDisposable(() => removeServerFile(layout.home, process.pid)));
+        try {
+          writeServerFile(layout.home, { url: server.url, token, pid: process.pid, startedAt: new Date().toISOString() });
+          owned.add(toDisposable(() => removeServerFile(layout.home, process.pid)));
+        } catch (error) {
+          // Only `lathe call` and the SDK need it; the app itself runs on without it.
+          logger.warn(`could not write ${layout.serverFile}: \`lathe call\` will need LATHE_URL and LATHE_TOKEN`, error);
+        }
       }
     }
     if (options.background ?? true) system.start();

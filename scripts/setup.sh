@@ -36,32 +36,30 @@ fi
 # headers) into .tools/, using the distribution's node and npm only to fetch it.
 NODE_VERSION=20.20.2
 NPM_VERSION=11.19.1
+# The same rule as package.json's engines: 20.19+ on the 20 line, or 22 and later.
 node_ok() {
   command -v node >/dev/null && command -v npm >/dev/null &&
-    node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' &&
-    [ "$(npm -v 2>/dev/null | cut -d. -f1)" -ge 10 ]
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit((a===20&&b>=19)||a>=22?0:1)' &&
+    npm_major=$(npm -v 2>/dev/null | cut -d. -f1) && [ "${npm_major:-0}" -ge 10 ] 2>/dev/null
 }
-if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
+. scripts/tools-path.sh
 if ! node_ok; then
   case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) die "no Node.js build for $(uname -m): install Node.js 20.19+ by hand" ;; esac
   say "Node.js 20.19+ not found: bootstrapping Node $NODE_VERSION and npm $NPM_VERSION into .tools/"
+  rm -rf .tools && mkdir -p .tools/node .tools/npm .tools/bin && hash -r
   command -v npm >/dev/null || { as_root apt-get update -q; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
-  rm -rf .tools && mkdir -p .tools/node .tools/npm .tools/bin
   ( cd .tools && npm pack --silent "node-linux-$arch@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null ) ||
     die "could not fetch Node $NODE_VERSION from the npm registry (see npm's error above); install Node.js 20.19+ by hand"
   tar -xzf .tools/node-linux-"$arch"-"$NODE_VERSION".tgz -C .tools/node --strip-components=1
   tar -xzf .tools/npm-"$NPM_VERSION".tgz -C .tools/npm --strip-components=1
   rm -f .tools/*.tgz
   ln -sf ../node/bin/node .tools/bin/node
-  printf '#!/bin/sh\nexec "%s/.tools/bin/node" "%s/.tools/npm/bin/npm-cli.js" "$@"\n' "$PWD" "$PWD" > .tools/bin/npm
-  printf '#!/bin/sh\nexec "%s/.tools/bin/node" "%s/.tools/npm/bin/npx-cli.js" "$@"\n' "$PWD" "$PWD" > .tools/bin/npx
+  # Wrappers relative to themselves, so a moved checkout keeps working.
+  printf '#!/bin/sh\nhere=$(dirname "$0")\nexec "$here/node" "$here/../npm/bin/npm-cli.js" "$@"\n' > .tools/bin/npm
+  printf '#!/bin/sh\nhere=$(dirname "$0")\nexec "$here/node" "$here/../npm/bin/npx-cli.js" "$@"\n' > .tools/bin/npx
   chmod +x .tools/bin/npm .tools/bin/npx
-  export PATH="$PWD/.tools/bin:$PATH"
+  . scripts/tools-path.sh
   node_ok || die "the bootstrapped Node.js in .tools/ does not run; install Node.js 20.19+ by hand"
-fi
-# Native modules (better-sqlite3) compile against this Node's own headers, never downloaded ones.
-if [ -d .tools/node/include/node ] && [ "$(command -v node)" = "$PWD/.tools/bin/node" ]; then
-  export npm_config_nodedir="$PWD/.tools/node"
 fi
 
 # npm ci when node_modules is missing or older than the lock file. Electron's binary comes from

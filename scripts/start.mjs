@@ -1,7 +1,6 @@
 // Picks how to show Lathe: Electron if its binary exists, else `lathe serve` + a browser --app window.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +35,14 @@ async function openWindow(url, token, onExit) {
   const launch = await fetch(`${url}/api/session/launch-url`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (!launch.ok) throw new Error(`the server answered ${launch.status}`);
   const launchUrl = (await launch.json()).url;
-  const profile = path.join(process.env.LATHE_HOME ?? path.join(os.homedir(), '.config', 'Lathe'), 'browser-profile');
+  // The window's browser profile lives in the data folder the server actually uses.
+  const info = await fetch(`${url}/api/call/app.info`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  }).then((res) => res.json());
+  if (!info.ok) throw new Error(info.error.message);
+  const profile = path.join(info.value.home, 'browser-profile');
   const flags = [`--app=${launchUrl}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800'];
   if (process.getuid?.() === 0) flags.push('--no-sandbox', '--test-type'); // root has no sandbox; --test-type drops the warning bar
@@ -46,23 +52,30 @@ async function openWindow(url, token, onExit) {
   return browser;
 }
 
-/** better-sqlite3 is compiled for one ABI: Node's (for `lathe serve` and the tests) or Electron's. */
-function electronLoadsNativeModules(bin) {
+/**
+ * Whether Electron can run the core here. better-sqlite3 is compiled for one ABI: Node's (for
+ * `lathe serve` and the tests) or Electron's. Answers null when it can, else the reason.
+ */
+function electronProblem(bin) {
   const probe = spawnSync(bin, ['-e', "require('better-sqlite3')(':memory:').close()"], {
     cwd: root,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     encoding: 'utf8',
+    timeout: 30_000,
   });
-  return probe.status === 0;
+  if (probe.status === 0) return null;
+  if (/NODE_MODULE_VERSION/.test(probe.stderr ?? '')) {
+    return 'better-sqlite3 is built for Node rather than Electron. To use the desktop app run\n' +
+      '  npx electron-builder install-app-deps   (and `npm rebuild better-sqlite3` to go back to Node for tests)';
+  }
+  const why = probe.error?.message ?? (probe.stderr || `exit code ${probe.status}`).trim().split('\n').slice(-3).join('\n  ');
+  return `Electron does not run here:\n  ${why}`;
 }
 
 let electron = electronBinary();
-if (electron && !electronLoadsNativeModules(electron)) {
-  console.log(
-    'Electron is installed, but better-sqlite3 is built for Node rather than Electron. To use the desktop app run\n' +
-      '  npx electron-builder install-app-deps   (and `npm rebuild better-sqlite3` to go back to Node for tests)\n' +
-      'Opening browser mode instead.',
-  );
+const problem = electron ? electronProblem(electron) : null;
+if (problem) {
+  console.log(`Electron is installed, but ${problem}\nOpening browser mode instead.`);
   electron = null;
 }
 if (electron) {

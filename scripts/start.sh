@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh run
-# setup.sh may have bootstrapped Node into .tools/ (see there).
-if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
+. scripts/tools-path.sh
 exec node scripts/start.mjs "$@"

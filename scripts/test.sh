@@ -4,8 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test || exit 1
-# setup.sh may have bootstrapped Node into .tools/ (see there).
-if [ -x .tools/bin/node ]; then export PATH="$PWD/.tools/bin:$PATH"; fi
+. scripts/tools-path.sh
 
 out=test-output
 mkdir -p "$out"

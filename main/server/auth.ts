@@ -20,8 +20,10 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return host !== undefined && isLoopbackHostname(hostnameOf(host));
 }
 
-/** The Electron renderer's origin (electron/security.ts serves it on app://lathe). */
-export const APP_PROTOCOL_ORIGIN = 'app://lathe';
+/** The Electron renderer's scheme and host (electron/security.ts serves it there). */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'lathe';
+export const APP_PROTOCOL_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /**
  * A browser Origin, when sent, must be this server's own page (a loopback name on this very port)
@@ -33,7 +35,7 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   if (origin === APP_PROTOCOL_ORIGIN) return true;
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && isLoopbackHostname(url.hostname) && Number(url.port) === port;
+    return url.protocol === 'http:' && isLoopbackHostname(url.hostname) && (url.port === '' ? 80 : Number(url.port)) === port;
   } catch {
     return false;
   }

@@ -23,6 +23,8 @@ export interface LoopbackServerOptions {
   /** The built renderer (out/renderer) for browser mode; null serves the API only. */
   staticDir?: string | null;
   adapters?: WireAdapter[];
+  /** Milliseconds since the epoch; injectable so tests can expire launch codes. */
+  clock?: () => number;
 }
 
 const MAX_CALL_BODY = 16 * 1024 * 1024;
@@ -115,6 +117,10 @@ export class LoopbackServer {
     return this.url;
   }
 
+  private now(): number {
+    return this.options.clock?.() ?? Date.now();
+  }
+
   private refuse(req: IncomingMessage): { status: number; message: string } | null {
     if (!isLoopbackHost(req.headers.host)) return { status: 403, message: 'Host must be a loopback address' };
     if (!isAllowedOrigin(req.headers.origin, this.port)) return { status: 403, message: 'cross-origin requests are refused' };
@@ -127,7 +133,7 @@ export class LoopbackServer {
    * command line, since it is worthless once used or after a minute.
    */
   createLaunchUrl(): string {
-    const now = Date.now();
+    const now = this.now();
     for (const [code, expires] of this.launchCodes) if (expires < now) this.launchCodes.delete(code);
     const code = randomBytes(18).toString('hex');
     this.launchCodes.set(code, now + LAUNCH_CODE_TTL_MS);
@@ -137,7 +143,7 @@ export class LoopbackServer {
   private redeemLaunchCode(code: string): boolean {
     const expires = this.launchCodes.get(code);
     this.launchCodes.delete(code);
-    return expires !== undefined && expires >= Date.now();
+    return expires !== undefined && expires >= this.now();
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -255,7 +261,7 @@ export class LoopbackServer {
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refusal = this.refuse(req);
-    const status = refusal ? 403 : !this.authorized(req) ? 401 : url.pathname !== '/api/ws' ? 404 : 0;
+    const status = refusal ? refusal.status : !this.authorized(req) ? 401 : url.pathname !== '/api/ws' ? 404 : 0;
     if (status !== 0) {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;

@@ -12,9 +12,18 @@ export interface ServerFile extends ServerAddress {
   startedAt: string;
 }
 
+/** Written whole or not at all (temp file + rename), readable by this user only. */
 export function writeServerFile(home: string, info: ServerFile): void {
   const file = homeLayout(home).serverFile;
-  fs.writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, JSON.stringify(info, null, 2), { mode: 0o600 });
+    fs.chmodSync(temp, 0o600);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export function removeServerFile(home: string, pid: number): void {

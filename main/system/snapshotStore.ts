@@ -37,10 +37,10 @@ export class StoreSystemSnapshots implements SystemSnapshots {
     this.store.timed('system_snapshot.save', () =>
       this.store.db
         .prepare(
-          'INSERT INTO system_snapshot (id, key, probed_at, data) VALUES (1, ?, ?, ?) ' +
-            'ON CONFLICT(id) DO UPDATE SET key = excluded.key, probed_at = excluded.probed_at, data = excluded.data',
+          'INSERT INTO system_snapshot (id, key, data) VALUES (1, ?, ?) ' +
+            'ON CONFLICT(id) DO UPDATE SET key = excluded.key, data = excluded.data',
         )
-        .run(key, probe.probedAt, JSON.stringify(probe)),
+        .run(key, JSON.stringify(probe)),
     );
   }
 }

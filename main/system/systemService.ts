@@ -86,7 +86,7 @@ export class SystemService implements Disposable {
     this.state ??= this.loadSnapshot();
     if (this.state?.fromSnapshot && !options.refresh) {
       // Started: the fresh probe is scheduled. One-shot use (no start): probe now.
-      if (!this.deferredProbe) this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
+      if (!this.deferredProbe && !this.disposed) this.probe().catch((error: unknown) => this.logger.error('system probe failed', error));
       return this.compose(this.state);
     }
     const state = !this.state || options.refresh ? await this.probe() : this.state;
@@ -95,7 +95,8 @@ export class SystemService implements Disposable {
 
   /** Conditions a snapshot is valid under: the same interpreter choice and search path. */
   private snapshotKey(pythonPath: string | null): string {
-    return JSON.stringify([pythonPath, this.env.LATHE_PYTHON ?? null, this.env.PATH ?? null, this.env.DOCKER_HOST ?? null]);
+    const { env } = this;
+    return JSON.stringify([pythonPath, env.LATHE_PYTHON, env.PATH, env.DOCKER_HOST, this.cwd, this.homeDir, this.deps.dockerEndpoint].map((v) => v ?? null));
   }
 
   private loadSnapshot(): ProbedState | null {
@@ -142,6 +143,7 @@ export class SystemService implements Disposable {
     this.disposed = true;
     this.subscription?.dispose();
     if (this.deferredProbe) clearTimeout(this.deferredProbe);
+    this.deferredProbe = null;
     this.abort.abort();
     const sampler = this.sampler;
     this.sampler = null;

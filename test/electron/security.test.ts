@@ -155,12 +155,19 @@ describe('devServerOrigin', () => {
     expect(devServerOrigin(undefined)).toBeNull();
   });
 
-  it('trusts the same loopback names as the loopback server', () => {
-    for (const host of ['127.0.0.1', 'localhost', 'LocalHost', '[::1]', '127.0.0.2', '0.0.0.0', 'localhost.example.com', '[::2]']) {
-      const url = `http://${host}:5173/`;
-      expect(devServerOrigin(url) !== null, host).toBe(isLoopbackHostname(new URL(url).hostname));
-    }
-    expect(devServerOrigin('http://[::1]:5173/')).toBe('http://[::1]:5173');
+  it.each([
+    ['127.0.0.1', true],
+    ['localhost', true],
+    ['LocalHost', true],
+    ['[::1]', true],
+    ['127.0.0.2', false],
+    ['0.0.0.0', false],
+    ['localhost.example.com', false],
+    ['[::2]', false],
+  ])('trusts %s as a dev server: %s, as the loopback server does', (host, trusted) => {
+    const url = `http://${host}:5173/`;
+    expect(devServerOrigin(url) !== null).toBe(trusted);
+    expect(isLoopbackHostname(new URL(url).hostname)).toBe(trusted);
   });
 });
 

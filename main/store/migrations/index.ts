@@ -43,7 +43,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE system_snapshot (
         id        INTEGER PRIMARY KEY CHECK (id = 1),
         key       TEXT NOT NULL,
-        probed_at TEXT NOT NULL,
         data      TEXT NOT NULL
       );
     `,

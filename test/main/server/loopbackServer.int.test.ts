@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLathe, type Lathe } from '../../../main/app';
+import { createLogger } from '../../../main/log/logger';
+import { LoopbackServer } from '../../../main/server/loopbackServer';
 import { tmpDir } from '../../helpers/tmp';
 import { rawRequest } from '../../helpers/http';
 import { seededRandom, pick } from '../../helpers/random';
@@ -138,6 +140,23 @@ describe('loopback server', () => {
     expect((await rawRequest(`${lathe.url}/api/session/launch-url`, { method: 'POST' })).status).toBe(401);
   });
 
+  it('lets a launch code expire after a minute', async () => {
+    let now = Date.now();
+    const server = new LoopbackServer({ router: lathe.router, bus: lathe.bus, logger: createLogger('t'), token: 'tok-123456', clock: () => now });
+    await server.start();
+    try {
+      const stale = server.createLaunchUrl();
+      const fresh = server.createLaunchUrl();
+      now += 61_000;
+      expect((await rawRequest(stale)).status).toBe(401);
+      const late = server.createLaunchUrl();
+      expect((await rawRequest(late)).status).toBe(302);
+      expect((await rawRequest(fresh)).status).toBe(401);
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('survives a stream of garbage over the WebSocket and HTTP, answering each call, then still serves', async () => {
     const random = seededRandom(7);
     const ws = await openSocket({ authorization: `Bearer ${lathe.token}` });
@@ -162,8 +181,10 @@ describe('loopback server', () => {
     ws.send(JSON.stringify({ type: 'call', id: 'last', channel: 'app.info', payload: {} }));
     for (let i = 0; i < 300 && !answers.some((a) => a.id === 'last'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(answers.find((a) => a.id === 'last')?.result).toMatchObject({ ok: true });
-    // Every message got an answer; only the well-formed app.info calls succeeded.
+    // Every message got an answer, and none of the garbage passed for a call.
     expect(answers.filter((a) => a.type === 'result')).toHaveLength(301);
+    expect(answers.filter((a) => a.result?.ok).map((a) => a.id)).toEqual(['last']);
+    expect(answers.filter((a) => a.id !== 'last').every((a) => a.result?.error?.code === 'invalid-argument')).toBe(true);
     ws.close();
   });
 

@@ -1,4 +1,5 @@
 import type { ProbeReport } from '../../../main/system/pythonPackages';
+import type { ProbedSystem, SystemSnapshots } from '../../../main/system/snapshotStore';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,3 +51,9 @@ export const probeReport = (overrides: Partial<ProbeReport> = {}): ProbeReport =
   packages: { numpy: '1.24.2', pandas: '1.5.3', sklearn: '1.2.1', xgboost: '1.7.4', jupyter_server: '1.23.3', ipykernel: '6.17.0' },
   ...overrides,
 });
+
+/** SystemSnapshots kept in memory, as the store would keep them across restarts. */
+export function memorySnapshots(): SystemSnapshots & { saved: Map<string, ProbedSystem> } {
+  const saved = new Map<string, ProbedSystem>();
+  return { saved, load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+}

@@ -6,10 +6,10 @@ import { EventBus } from '../../../main/api/eventBus';
 import type { Settings, SystemInfo } from '../../../main/contract/model';
 import { createLogger } from '../../../main/log/logger';
 import type { CommandRunner } from '../../../main/system/commandRunner';
-import type { ProbedSystem, SystemSnapshots } from '../../../main/system/snapshotStore';
+import type { SystemSnapshots } from '../../../main/system/snapshotStore';
 import { SystemService } from '../../../main/system/systemService';
 import { tmpDir } from '../../helpers/tmp';
-import { exit, fakeRunner, fixture, probeReport } from './fixtures';
+import { exit, fakeRunner, fixture, memorySnapshots, probeReport } from './fixtures';
 
 const PROBE = JSON.stringify(probeReport());
 
@@ -179,13 +179,12 @@ describe('SystemService', () => {
   });
 
   it('answers at once with the last run\'s probe after a restart, then pushes the fresh one', async () => {
-    const saved = new Map<string, ProbedSystem>();
-    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const snapshots = memorySnapshots();
     const root = tmpDir();
     const first = setup({ gpu: 'none', snapshots, root });
     const fresh = await first.service.info();
     expect(fresh.fromSnapshot).toBe(false);
-    expect(saved.size).toBe(1);
+    expect(snapshots.saved.size).toBe(1);
     await first.service.dispose();
 
     let release: () => void = () => undefined;
@@ -202,8 +201,7 @@ describe('SystemService', () => {
   });
 
   it('ignores a snapshot taken with another interpreter chosen', async () => {
-    const saved = new Map<string, ProbedSystem>();
-    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const snapshots = memorySnapshots();
     const root = tmpDir();
     const first = setup({ gpu: 'none', snapshots, root });
     await first.service.info();
@@ -217,8 +215,7 @@ describe('SystemService', () => {
   });
 
   it('with a snapshot to show, leaves the machine to the first screen before probing again', async () => {
-    const saved = new Map<string, ProbedSystem>();
-    const snapshots: SystemSnapshots = { load: (key) => saved.get(key) ?? null, save: (key, probe) => void saved.set(key, probe) };
+    const snapshots = memorySnapshots();
     const root = tmpDir();
     const first = setup({ gpu: 'none', snapshots, root });
     await first.service.info();
