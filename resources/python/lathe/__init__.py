@@ -1,0 +1,1 @@
+"""Lathe's Python half: the interpreter probe, built-in algorithms, and (later) the SDK and model server."""

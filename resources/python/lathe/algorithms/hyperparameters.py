@@ -1,0 +1,67 @@
+"""Typed hyperparameters: SageMaker passes every value as a string; each algorithm declares what it takes."""
+from .contract import AlgorithmError
+
+
+class Param:
+    def __init__(self, name, kind, default=None, required=False, low=None, high=None, choices=None, doc=""):
+        self.name = name
+        self.kind = kind  # "int" | "float" | "str" | "bool"
+        self.default = default
+        self.required = required
+        self.low = low
+        self.high = high
+        self.choices = choices
+        self.doc = doc
+
+    def parse(self, text):
+        value = self._convert(text.strip())
+        if self.low is not None and value < self.low:
+            raise AlgorithmError("hyperparameter %s must be at least %s, got %s" % (self.name, self.low, text))
+        if self.high is not None and value > self.high:
+            raise AlgorithmError("hyperparameter %s must be at most %s, got %s" % (self.name, self.high, text))
+        if self.choices is not None and value not in self.choices:
+            raise AlgorithmError(
+                "hyperparameter %s must be one of %s, got %r" % (self.name, ", ".join(self.choices), text)
+            )
+        return value
+
+    def _convert(self, text):
+        try:
+            if self.kind == "int":
+                number = float(text)
+                if not number.is_integer():
+                    raise ValueError(text)
+                return int(number)
+            if self.kind == "float":
+                return float(text)
+            if self.kind == "bool":
+                lowered = text.lower()
+                if lowered in ("true", "1"):
+                    return True
+                if lowered in ("false", "0"):
+                    return False
+                raise ValueError(text)
+            return text
+        except ValueError:
+            expected = {"int": "an integer", "float": "a number", "bool": "true or false"}[self.kind]
+            raise AlgorithmError("hyperparameter %s must be %s, got %r" % (self.name, expected, text))
+
+
+def parse_hyperparameters(spec, given):
+    """Validated values for every declared parameter; unknown names and missing required ones are errors."""
+    by_name = {param.name: param for param in spec}
+    unknown = sorted(set(given) - set(by_name))
+    if unknown:
+        raise AlgorithmError(
+            "unknown hyperparameter%s %s; this algorithm takes %s"
+            % ("s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(sorted(by_name)))
+        )
+    values = {}
+    for param in spec:
+        if param.name in given:
+            values[param.name] = param.parse(given[param.name])
+        elif param.required:
+            raise AlgorithmError("hyperparameter %s is required (%s)" % (param.name, param.doc))
+        else:
+            values[param.name] = param.default
+    return values
