@@ -16,6 +16,10 @@ import { SystemService } from './system/systemService';
 import { DisposableStore, toDisposable } from './util/disposable';
 import { appVersion, projectRoot } from './version';
 import { registerCoreHandlers } from './api/coreHandlers';
+import { pythonResourcesDir } from './system/resources';
+import { registerTrainingHandlers, registerTrainingOperations } from './training/trainingHandlers';
+import { TrainingService } from './training/trainingService';
+import { TrainingStore } from './training/trainingStore';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -50,6 +54,7 @@ export interface Lathe {
   readonly settings: SettingsService;
   readonly events: EventLog;
   readonly system: SystemService;
+  readonly training: TrainingService;
   readonly server: LoopbackServer | null;
   /** SageMaker's wire protocols on the loopback server; capabilities register their operations here. */
   readonly sagemaker: { controlPlane: SageMakerControlPlane; runtime: SageMakerRuntime };
@@ -87,7 +92,20 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         snapshots: new StoreSystemSnapshots(store),
       }),
     );
+    const training = owned.add(
+      new TrainingService({
+        store: new TrainingStore(store),
+        bus,
+        events,
+        logger: logger.child('training'),
+        settings: () => settings.get(),
+        python: async () => settings.get().pythonPath ?? (await system.info()).python.selected,
+        home: layout.home,
+        pythonPath: pythonResourcesDir(),
+      }),
+    );
     const startedAt = new Date().toISOString();
+    registerTrainingHandlers(router, training);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -106,6 +124,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     if (missing.length > 0) throw new Error(`no handler for ${missing.join(', ')}`);
 
     const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
+    registerTrainingOperations(sagemaker.controlPlane, router, training.objectStore);
     let server: LoopbackServer | null = null;
     if (options.serve) {
       server = owned.add(
@@ -144,6 +163,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       settings,
       events,
       system,
+      training,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },
       url: server?.url ?? null,

@@ -3,6 +3,7 @@
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
+import type { JobLogLine, TrainingJobDescription, TrainingJobSummary } from './training';
 
 export const CHANNELS = [
   'app.info',
@@ -11,6 +12,10 @@ export const CHANNELS = [
   'settings.get',
   'settings.update',
   'events.list',
+  'training.create',
+  'training.describe',
+  'training.list',
+  'training.stop',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -23,9 +28,13 @@ export interface ChannelResponses {
   'settings.get': Settings;
   'settings.update': Settings;
   'events.list': EventLogEntry[];
+  'training.create': { TrainingJobArn: string };
+  'training.describe': TrainingJobDescription;
+  'training.list': { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string };
+  'training.stop': Record<string, never>;
 }
 
-export const EVENTS = ['system.changed', 'settings.changed', 'events.changed'] as const;
+export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 
@@ -33,6 +42,8 @@ export interface EventPayloads {
   'system.changed': SystemInfo;
   'settings.changed': Settings;
   'events.changed': EventLogEntry;
+  'jobs.changed': TrainingJobSummary;
+  'jobs.log': JobLogLine;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels';
+import { createTrainingJobSchema, describeTrainingJobSchema, listTrainingJobsSchema, stopTrainingJobSchema } from './trainingSchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
   z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -35,6 +36,10 @@ export const schemas = {
     limit: z.number().int().min(1).max(500).optional(),
     beforeId: z.number().int().min(1).optional(),
   }),
+  'training.create': createTrainingJobSchema,
+  'training.describe': describeTrainingJobSchema,
+  'training.list': listTrainingJobsSchema,
+  'training.stop': stopTrainingJobSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

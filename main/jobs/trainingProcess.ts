@@ -124,6 +124,8 @@ export class TrainingProcess {
     };
     const parser = createMetricParser(spec.metricDefinitions ?? []);
     const stderrTail: string[] = [];
+    // Stopped while the job folder was being laid out: never start the process.
+    if (this.stopReason) return { status: 'Stopped', secondaryStatus: this.stopReason, exitCode: null, finalMetrics: [], modelArtifacts: null, failureReason: null };
     const child = spawn(command.file, command.args, { cwd: command.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const streams = (['stdout', 'stderr'] as const).map((name) => {
@@ -163,9 +165,10 @@ export class TrainingProcess {
 
   /** SIGTERM to the job's process group, SIGKILL after the grace period. */
   stop(reason: 'Stopped' | 'MaxRuntimeExceeded' = 'Stopped'): void {
-    const child = this.child;
-    if (!child?.pid || this.stopReason) return;
+    if (this.stopReason) return;
     this.stopReason = reason;
+    const child = this.child;
+    if (!child?.pid) return; // not started yet: run() sees stopReason and does not start it
     const signal = (name: NodeJS.Signals) => {
       try {
         process.kill(-child.pid!, name);

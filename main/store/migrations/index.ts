@@ -47,6 +47,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: '0004-create-training-jobs',
+    sql: `
+      CREATE TABLE training_jobs (
+        name             TEXT PRIMARY KEY,
+        arn              TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        secondary_status TEXT NOT NULL,
+        transitions      TEXT NOT NULL,
+        failure_reason   TEXT,
+        model_artifacts  TEXT,
+        final_metrics    TEXT NOT NULL DEFAULT '[]',
+        created_at       TEXT NOT NULL,
+        started_at       TEXT,
+        ended_at         TEXT,
+        modified_at      TEXT NOT NULL
+      );
+      CREATE INDEX training_jobs_created ON training_jobs (created_at);
+      CREATE TABLE job_metrics (
+        job   TEXT NOT NULL REFERENCES training_jobs (name) ON DELETE CASCADE,
+        name  TEXT NOT NULL,
+        step  INTEGER NOT NULL,
+        value REAL NOT NULL,
+        at    TEXT NOT NULL
+      );
+      CREATE INDEX job_metrics_series ON job_metrics (job, name, step);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

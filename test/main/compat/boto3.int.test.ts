@@ -48,14 +48,14 @@ secret = os.environ['LATHE_SECRET']
 sm = client('sagemaker', secret)
 rt = client('sagemaker-runtime', secret)
 def listed():
-    response = sm.list_training_jobs(MaxResults=5)
-    jobs = response['TrainingJobSummaries']
-    return {'names': [j['TrainingJobName'] for j in jobs], 'created': [j['CreationTime'].isoformat() for j in jobs],
-            'status': [j['TrainingJobStatus'] for j in jobs], 'requestId': response['ResponseMetadata']['RequestId']}
+    response = sm.list_notebook_instances(MaxResults=5)
+    items = response['NotebookInstances']
+    return {'names': [j['NotebookInstanceName'] for j in items], 'created': [j['CreationTime'].isoformat() for j in items],
+            'status': [j['NotebookInstanceStatus'] for j in items], 'requestId': response['ResponseMetadata']['RequestId']}
 
 out = {
     'wrongSecret': attempt(lambda: client('sagemaker', secret + 'x').list_training_jobs()),
-    'describe': attempt(lambda: sm.describe_training_job(TrainingJobName='x')),
+    'describe': attempt(lambda: sm.describe_endpoint(EndpointName='x')),
     'listDomains': attempt(lambda: sm.list_domains()),
     'registered': attempt(listed),
     'invokeMissing': attempt(lambda: rt.invoke_endpoint(EndpointName='nope', Body=b'1,2', ContentType='text/csv')),
@@ -96,13 +96,14 @@ describe('SageMaker wire through boto3', () => {
 
   beforeAll(async () => {
     lathe = await createLathe({ home: fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-boto3-home-')), serve: true, token, staticDir: null, background: false });
-    lathe.sagemaker.controlPlane.registerOperation('ListTrainingJobs', async (input) => ({
-      TrainingJobSummaries: [
+    // A stand-in operation no capability implements yet, registered the way capabilities do.
+    lathe.sagemaker.controlPlane.registerOperation('ListNotebookInstances', async (input) => ({
+      NotebookInstances: [
         {
-          TrainingJobName: 'churn-xgb-1',
-          TrainingJobArn: 'arn:aws:sagemaker:us-east-1:000000000000:training-job/churn-xgb-1',
+          NotebookInstanceName: 'churn-notebook',
+          NotebookInstanceArn: 'arn:aws:sagemaker:us-east-1:000000000000:notebook-instance/churn-notebook',
           CreationTime: toEpochSeconds('2024-03-04T05:06:07.250Z'),
-          TrainingJobStatus: 'Completed',
+          NotebookInstanceStatus: 'InService',
         },
       ].slice(0, Number(input.MaxResults ?? 100)),
     }));
@@ -135,7 +136,7 @@ describe('SageMaker wire through boto3', () => {
     expect(results.describe).toMatchObject({
       code: 'UnknownOperationException',
       status: 400,
-      message: 'Lathe does not implement the SageMaker operation DescribeTrainingJob yet',
+      message: 'Lathe does not implement the SageMaker operation DescribeEndpoint yet',
     });
     expect(results.describe!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(results.listDomains).toMatchObject({ code: 'UnknownOperationException', message: expect.stringContaining('ListDomains') });
@@ -143,9 +144,9 @@ describe('SageMaker wire through boto3', () => {
 
   it('serves a registered operation, timestamps parsed from epoch seconds', () => {
     expect(results.registered!.ok).toMatchObject({
-      names: ['churn-xgb-1'],
+      names: ['churn-notebook'],
       created: ['2024-03-04T05:06:07.250000+00:00'],
-      status: ['Completed'],
+      status: ['InService'],
     });
   });
 
@@ -159,7 +160,7 @@ describe('SageMaker wire through boto3', () => {
   it('never lets boto3 reach anything but the loopback server, and never logs the secret', () => {
     expect(results.foreign).toEqual([]);
     const log = fs.readFileSync(path.join(lathe.home, 'logs', 'lathe.log'), 'utf8');
-    expect(log).toContain('SageMaker.DescribeTrainingJob is not implemented');
+    expect(log).toContain('SageMaker.DescribeEndpoint is not implemented');
     expect(log).not.toContain(token);
   });
 });

@@ -18,4 +18,18 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
     },
   },
   'events.list': { limit: 10, beforeId: 5 },
+  'training.create': {
+    TrainingJobName: 'fraud-xgb-1',
+    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'validation:auc', Regex: 'auc:([0-9.]+)' }] },
+    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+    HyperParameters: { num_round: '10', objective: 'binary:logistic' },
+    InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://bucket/train' } }, ContentType: 'text/csv' }],
+    OutputDataConfig: { S3OutputPath: 's3://bucket/output' },
+    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+    Environment: { A: 'b' },
+  },
+  'training.describe': { TrainingJobName: 'fraud-xgb-1' },
+  'training.list': { StatusEquals: 'Completed', NameContains: 'fraud', MaxResults: 10 },
+  'training.stop': { TrainingJobName: 'fraud-xgb-1' },
 };

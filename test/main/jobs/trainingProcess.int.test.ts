@@ -139,3 +139,15 @@ with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.json"), "w") as f:
     expect(result).toMatchObject({ status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded' });
   });
 });
+
+describe('a stop that arrives before the process starts', () => {
+  it('never starts the process and ends Stopped', async () => {
+    const root = tmpDir();
+    const code = writeScript(path.join(root, 'src'), 'open("started", "w").write("yes")\n');
+    const job = new TrainingProcess(spec(root, { algorithm: { entryPoint: 'train.py', sourceDir: code } }));
+    const running = job.run();
+    job.stop();
+    expect(await running).toMatchObject({ status: 'Stopped', secondaryStatus: 'Stopped', exitCode: null });
+    expect(fs.existsSync(path.join(root, 'job', 'code', 'started'))).toBe(false);
+  });
+});

@@ -1,0 +1,159 @@
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLathe, type Lathe } from '../../../main/app';
+import type { TrainingJobDescription } from '../../../main/contract/training';
+import { pythonResourcesDir } from '../../../main/system/resources';
+import { tmpDir } from '../../helpers/tmp';
+
+const PYTHON = '/usr/bin/python3';
+const SEED_HPS = { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' };
+
+let lathe: Lathe;
+
+/** The seed's data, uploaded as `sess.upload_data` would: s3://lathe-demo/fraud/{train,test}/. */
+function uploadSeedData(home: string): void {
+  const script = `import sys, os, shutil; sys.path.insert(0, ${JSON.stringify(pythonResourcesDir())})
+from lathe.datasets import write_seed_fraud_csv
+paths = write_seed_fraud_csv(${JSON.stringify(path.join(home, 'tmp'))})
+for name in ("train", "test"):
+    folder = os.path.join(${JSON.stringify(path.join(home, 's3', 'lathe-demo', 'fraud'))}, name)
+    os.makedirs(folder)
+    shutil.copy(paths[name], folder)`;
+  execFileSync(PYTHON, ['-c', script]);
+}
+
+function request(name: string, overrides: Record<string, unknown> = {}) {
+  return {
+    TrainingJobName: name,
+    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
+    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+    HyperParameters: SEED_HPS,
+    InputDataConfig: ['train', 'test'].map((channel) => ({
+      ChannelName: channel === 'test' ? 'validation' : 'train',
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } },
+      ContentType: 'text/csv',
+    })),
+    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
+    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+    ...overrides,
+  };
+}
+
+async function finished(name: string): Promise<TrainingJobDescription> {
+  let job = await lathe.router.invoke('training.describe', { TrainingJobName: name });
+  for (let i = 0; i < 600 && (job.TrainingJobStatus === 'InProgress' || job.TrainingJobStatus === 'Stopping'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    job = await lathe.router.invoke('training.describe', { TrainingJobName: name });
+  }
+  return job;
+}
+
+beforeEach(async () => {
+  const home = tmpDir();
+  uploadSeedData(home);
+  lathe = await createLathe({ home, serve: true, staticDir: null, background: false, env: { ...process.env, LATHE_PYTHON: PYTHON } });
+});
+afterEach(async () => {
+  await lathe.dispose();
+});
+
+describe('training jobs', () => {
+  it("runs the seed POC's XGBoost job to Completed with its transitions, metrics, log and model.tar.gz", async () => {
+    const changes: string[] = [];
+    lathe.bus.onEvent((name, payload) => {
+      if (name === 'jobs.changed') changes.push((payload as { SecondaryStatus: string }).SecondaryStatus);
+    });
+    const created = await lathe.router.invoke('training.create', request('fraud-xgb-1'));
+    expect(created.TrainingJobArn).toMatch(/:training-job\/fraud-xgb-1$/);
+    const job = await finished('fraud-xgb-1');
+    expect(job).toMatchObject({ TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
+    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(['Pending', 'Training', 'Completed']);
+    expect(changes).toEqual(['Pending', 'Training', 'Completed']);
+    const model = path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb-1', 'output', 'model.tar.gz');
+    expect(job.ModelArtifacts?.S3ModelArtifacts).toBe(model);
+    expect(fs.existsSync(model)).toBe(true);
+    const auc = job.FinalMetricDataList.find((m) => m.MetricName === 'validation:auc');
+    expect(auc?.Value).toBeGreaterThan(0);
+    expect(lathe.training && (await lathe.router.invoke('training.list', {})).TrainingJobSummaries.map((s) => s.TrainingJobName)).toEqual(['fraud-xgb-1']);
+    const log = fs.readFileSync(path.join(lathe.home, 'jobs', 'fraud-xgb-1', 'training.log'), 'utf8');
+    expect(log).toContain('[99]\ttrain-auc:');
+  });
+
+  it('refuses bad requests with a clear error and creates nothing', async () => {
+    const attempts: Array<[Record<string, unknown>, string, RegExp]> = [
+      [request('bad name!'), 'invalid-argument', /TrainingJobName/],
+      [request('x1', { AlgorithmSpecification: { AlgorithmName: 'deepar', TrainingInputMode: 'File' } }), 'invalid-argument', /"deepar" is not a built-in algorithm; Lathe has xgboost, linear-learner, random-forest/],
+      [request('x2', { InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://lathe-demo/nowhere' } } }] }), 'not-found', /Channel train: no file or folder at/],
+      [request('x3', { OutputDataConfig: { S3OutputPath: 'http://example.com/out' } }), 'invalid-argument', /OutputDataConfig.S3OutputPath/],
+      [request('x4', { HyperParameters: { num_round: 10 } }), 'invalid-argument', /HyperParameters\.num_round/],
+    ];
+    for (const [payload, code, message] of attempts) {
+      const result = await lathe.router.call('training.create', payload);
+      expect(result.ok ? 'created' : result.error.code, JSON.stringify(payload).slice(0, 120)).toBe(code);
+      if (!result.ok) expect(result.error.message).toMatch(message);
+    }
+    expect((await lathe.router.invoke('training.list', {})).TrainingJobSummaries).toEqual([]);
+    await lathe.router.invoke('training.create', request('twice', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    expect(await lathe.router.call('training.create', request('twice'))).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await lathe.router.call('training.describe', { TrainingJobName: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect((await finished('twice')).TrainingJobStatus).toBe('Completed');
+  });
+
+  it('stops a job in progress', async () => {
+    await lathe.router.invoke('training.create', request('long-one', { HyperParameters: { ...SEED_HPS, num_round: '100000' } }));
+    for (let i = 0; i < 300 && (await lathe.router.invoke('training.describe', { TrainingJobName: 'long-one' })).SecondaryStatus !== 'Training'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await lathe.router.invoke('training.stop', { TrainingJobName: 'long-one' });
+    const job = await finished('long-one');
+    expect(job).toMatchObject({ TrainingJobStatus: 'Stopped', SecondaryStatus: 'Stopped' });
+    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(['Pending', 'Training', 'Stopping', 'Stopped']);
+    expect(job.ModelArtifacts).toBeUndefined();
+    expect(await lathe.router.call('training.stop', { TrainingJobName: 'long-one' })).toMatchObject({ ok: false, error: { code: 'failed-precondition' } });
+  });
+
+  it("runs the seed's job from Debian's boto3 sagemaker client: create, wait, read metrics and artifacts", async () => {
+    const script = `
+import boto3, json, os, time
+sm = boto3.client("sagemaker", endpoint_url=os.environ["LATHE_URL"], region_name="us-east-1",
+                  aws_access_key_id="lathe", aws_secret_access_key=os.environ["LATHE_SECRET"])
+sm.create_training_job(**json.loads(os.environ["REQUEST"]))
+while True:
+    job = sm.describe_training_job(TrainingJobName="fraud-boto3")
+    if job["TrainingJobStatus"] not in ("InProgress", "Stopping"):
+        break
+    time.sleep(0.2)
+try:
+    sm.describe_training_job(TrainingJobName="missing-job")
+    missing = None
+except sm.exceptions.ClientError as error:
+    missing = error.response["Error"]["Code"]
+print(json.dumps({"status": job["TrainingJobStatus"], "model": job["ModelArtifacts"]["S3ModelArtifacts"],
+                  "metrics": sorted(m["MetricName"] for m in job["FinalMetricDataList"]),
+                  "created": type(job["CreationTime"]).__name__, "missing": missing,
+                  "listed": [s["TrainingJobName"] for s in sm.list_training_jobs()["TrainingJobSummaries"]]}))
+`;
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(
+        PYTHON,
+        ['-c', script],
+        {
+          env: { PATH: '/usr/bin:/bin', HOME: lathe.home, LATHE_URL: lathe.url!, LATHE_SECRET: lathe.token, REQUEST: JSON.stringify(request('fraud-boto3')), AWS_EC2_METADATA_DISABLED: 'true', NO_PROXY: '127.0.0.1' },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    expect(JSON.parse(output)).toEqual({
+      status: 'Completed',
+      model: 's3://lathe-demo/fraud/output/fraud-boto3/output/model.tar.gz',
+      metrics: ['train:auc', 'validation:auc'],
+      created: 'datetime',
+      missing: 'ValidationException',
+      listed: ['fraud-boto3'],
+    });
+  });
+});
