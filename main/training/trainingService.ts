@@ -186,7 +186,10 @@ export class TrainingService {
           const row = this.deps.store.get(name);
           if (row && row.status === 'InProgress') this.finish(row, 'Failed', 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
         })
-        .finally(() => this.starts.delete(started));
+        .finally(() => {
+          this.starts.delete(started);
+          this.schedule(); // the slot is free, whether the job ran or could not start
+        });
       this.starts.add(started);
     }
   }
@@ -239,7 +242,6 @@ export class TrainingService {
     current.modelArtifacts = result.modelArtifacts;
     const message = result.status === 'Completed' ? 'Training job completed' : result.status === 'Failed' ? 'Training job failed' : result.secondaryStatus === 'MaxRuntimeExceeded' ? 'The job ran past MaxRuntimeInSeconds' : 'Training job stopped';
     this.finish(current, result.status, result.secondaryStatus, message, result.failureReason);
-    this.schedule();
   }
 
   private transition(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string): void {

@@ -157,3 +157,24 @@ print(json.dumps({"status": job["TrainingJobStatus"], "model": job["ModelArtifac
     });
   });
 });
+
+describe('the job queue', () => {
+  it('runs jobs one slot at a time and moves on after a job that could not start', async () => {
+    await lathe.router.invoke('settings.update', { patch: { concurrency: { cpuSlots: 1 } } });
+    const data = path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'train');
+    // The first job's data disappears before its turn: it fails to start, and the queue goes on.
+    fs.mkdirSync(path.join(lathe.home, 's3', 'lathe-demo', 'gone'), { recursive: true });
+    fs.copyFileSync(path.join(data, 'train.csv'), path.join(lathe.home, 's3', 'lathe-demo', 'gone', 'train.csv'));
+    const channels = (uri: string) => [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri } } }];
+    await lathe.router.invoke('training.create', request('first', { HyperParameters: { ...SEED_HPS, num_round: '200' } }));
+    await lathe.router.invoke('training.create', request('vanishing', { InputDataConfig: channels('s3://lathe-demo/gone'), HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    await lathe.router.invoke('training.create', request('last', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    expect((await lathe.router.invoke('training.describe', { TrainingJobName: 'last' })).SecondaryStatus).toBe('Pending');
+    fs.rmSync(path.join(lathe.home, 's3', 'lathe-demo', 'gone'), { recursive: true });
+    expect((await finished('first')).TrainingJobStatus).toBe('Completed');
+    const vanished = await finished('vanishing');
+    expect(vanished.TrainingJobStatus).toBe('Failed');
+    expect(vanished.FailureReason).toMatch(/Channel train: no file or folder at .*gone/);
+    expect((await finished('last')).TrainingJobStatus).toBe('Completed');
+  });
+});
