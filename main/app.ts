@@ -99,7 +99,8 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         events,
         logger: logger.child('training'),
         settings: () => settings.get(),
-        python: async () => settings.get().pythonPath ?? (await system.info()).python.selected,
+        // The interpreter the system service selected: LATHE_PYTHON, then Settings, then the first healthy one.
+        python: async () => (await system.info()).python.selected,
         home: layout.home,
         pythonPath: pythonResourcesDir(),
       }),

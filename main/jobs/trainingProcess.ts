@@ -16,7 +16,8 @@ import { trainingEnvironment } from './trainingEnv';
 
 const run = promisify(execFile);
 
-export type TrainingAlgorithm = { builtin: 'xgboost' } | { entryPoint: string; sourceDir: string };
+/** A built-in runs as `python -m lathe.algorithms.<builtin>_builtin`; a script in script mode. */
+export type TrainingAlgorithm = { builtin: 'xgboost' | 'linear_learner' | 'random_forest' } | { entryPoint: string; sourceDir: string };
 
 export interface TrainingProcessSpec {
   jobName: string;
@@ -100,6 +101,8 @@ export class TrainingProcess {
   async run(): Promise<TrainingResult> {
     const spec = this.spec;
     const folder = await writeJobFolder(spec.root, { hyperParameters: spec.hyperParameters, channels: spec.channels, checkpointSource: spec.checkpointSource ?? null });
+    // Stopped while the job folder was being laid out: never start the process.
+    if (this.stopReason) return { status: 'Stopped', secondaryStatus: this.stopReason, exitCode: null, finalMetrics: [], modelArtifacts: null, failureReason: null };
     const paths = jobPaths(spec.root);
     const script = scriptHyperparameters(spec.hyperParameters);
     const command = this.command(paths.code, script.args);
@@ -124,8 +127,6 @@ export class TrainingProcess {
     };
     const parser = createMetricParser(spec.metricDefinitions ?? []);
     const stderrTail: string[] = [];
-    // Stopped while the job folder was being laid out: never start the process.
-    if (this.stopReason) return { status: 'Stopped', secondaryStatus: this.stopReason, exitCode: null, finalMetrics: [], modelArtifacts: null, failureReason: null };
     const child = spawn(command.file, command.args, { cwd: command.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const streams = (['stdout', 'stderr'] as const).map((name) => {

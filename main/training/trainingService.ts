@@ -156,7 +156,7 @@ export class TrainingService {
     if (spec.AlgorithmName) {
       const builtin = BUILTIN_ALGORITHMS[spec.AlgorithmName as keyof typeof BUILTIN_ALGORITHMS];
       if (!builtin) throw invalid(`AlgorithmSpecification.AlgorithmName ${JSON.stringify(spec.AlgorithmName)} is not a built-in algorithm; Lathe has ${Object.keys(BUILTIN_ALGORITHMS).join(', ')}.`);
-      algorithm = { builtin } as TrainingAlgorithm;
+      algorithm = { builtin };
     } else {
       const script = scriptHyperparameters(request.HyperParameters ?? {});
       if (!script.program || !script.submitDirectory) {
@@ -244,11 +244,12 @@ export class TrainingService {
     this.finish(current, result.status, result.secondaryStatus, message, result.failureReason);
   }
 
-  private transition(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string): void {
+  /** Moves the job on, closing the previous transition; a final one is closed at once. */
+  private transition(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, final = false): void {
     const now = this.now();
     const last = row.transitions.at(-1);
     if (last && !last.EndTime) last.EndTime = now;
-    row.transitions.push({ Status: secondary, StartTime: now, StatusMessage: message });
+    row.transitions.push({ Status: secondary, StartTime: now, ...(final ? { EndTime: now } : {}), StatusMessage: message });
     row.status = status;
     row.secondaryStatus = secondary;
     row.modifiedAt = now;
@@ -259,10 +260,7 @@ export class TrainingService {
   private finish(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, failureReason: string | null = null): void {
     row.endedAt = this.now();
     row.failureReason = status === 'Failed' ? (failureReason ?? message) : null;
-    this.transition(row, status, secondary, message);
-    const last = row.transitions.at(-1)!;
-    last.EndTime = row.endedAt;
-    this.deps.store.update(row);
+    this.transition(row, status, secondary, message, true);
   }
 
   private changed(row: TrainingJobRow): void {
