@@ -20,6 +20,12 @@ import { pythonResourcesDir } from './system/resources';
 import { registerTrainingHandlers, registerTrainingOperations } from './training/trainingHandlers';
 import { TrainingService } from './training/trainingService';
 import { TrainingStore } from './training/trainingStore';
+import { ProcessingService } from './training/processingService';
+import { ProcessingStore } from './training/processingStore';
+import type { SystemInfo } from './contract/model';
+import type { JobBackend } from './jobs/backend';
+import { ProcessBackend } from './jobs/processBackend';
+import { SlotPool } from './jobs/slots';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -42,6 +48,12 @@ export interface LatheOptions {
    * SDK find this instance; removed on dispose. `lathe serve` and the desktop app publish.
    */
   publish?: boolean;
+  /** Run and watch jobs (default); off for one-shot CLI calls, which leave that to the running Lathe. */
+  runJobs?: boolean;
+  /** Stop running jobs on dispose instead of leaving them for the next start (tests). */
+  stopJobsOnDispose?: boolean;
+  /** SIGTERM → SIGKILL grace when a job is stopped; SageMaker's 120 s by default. */
+  stopGraceSeconds?: number;
 }
 
 export interface Lathe {
@@ -55,6 +67,7 @@ export interface Lathe {
   readonly events: EventLog;
   readonly system: SystemService;
   readonly training: TrainingService;
+  readonly processing: ProcessingService;
   readonly server: LoopbackServer | null;
   /** SageMaker's wire protocols on the loopback server; capabilities register their operations here. */
   readonly sagemaker: { controlPlane: SageMakerControlPlane; runtime: SageMakerRuntime };
@@ -92,21 +105,52 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         snapshots: new StoreSystemSnapshots(store),
       }),
     );
-    const training = owned.add(
-      new TrainingService({
-        store: new TrainingStore(store),
-        bus,
-        events,
-        logger: logger.child('training'),
-        settings: () => settings.get(),
-        // The interpreter the system service selected: LATHE_PYTHON, then Settings, then the first healthy one.
-        python: async () => (await system.info()).python.selected,
-        home: layout.home,
-        pythonPath: pythonResourcesDir(),
-      }),
+    // GPU slots follow what the system service sees (nvidia-smi); CPU slots follow Settings.
+    let gpuIds: string[] = [];
+    const slots = new SlotPool(
+      () => settings.get().concurrency.cpuSlots,
+      () => gpuIds,
     );
+    const trackGpus = (info: SystemInfo) => {
+      gpuIds = info.gpu.gpus.filter((gpu) => gpu.vendor === 'nvidia').map((gpu) => String(gpu.index));
+      slots.notify();
+    };
+    owned.add(bus.onEvent((name, payload) => (name === 'system.changed' ? trackGpus(payload as SystemInfo) : undefined)));
+    void system.info().then(trackGpus, () => undefined);
+    const processBackend = new ProcessBackend();
+    let dockerBackend: JobBackend | null = null;
+    owned.add({ dispose: () => dockerBackend?.dispose() });
+    const backends = {
+      process: processBackend,
+      // Loaded on first use: most sessions never start a container.
+      docker: async () => {
+        const { DockerBackend, dockerAvailable } = await import('./jobs/dockerBackend');
+        const available = await dockerAvailable();
+        if (!available.ok) throw new Error(available.message);
+        const backend = dockerBackend ?? new DockerBackend();
+        dockerBackend = backend;
+        return backend;
+      },
+    };
+    const jobOptions = {
+      slots,
+      backends,
+      bus,
+      events,
+      home: layout.home,
+      pythonPath: pythonResourcesDir(),
+      // The interpreter the system service selected: LATHE_PYTHON, then Settings, then the first healthy one.
+      python: async () => (await system.info()).python.selected,
+      runJobs: options.runJobs ?? true,
+      stopJobsOnDispose: options.stopJobsOnDispose ?? false,
+      ...(options.stopGraceSeconds !== undefined ? { stopGraceSeconds: options.stopGraceSeconds } : {}),
+    };
+    const training = owned.add(
+      new TrainingService({ ...jobOptions, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
+    );
+    const processing = owned.add(new ProcessingService({ ...jobOptions, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
-    registerTrainingHandlers(router, training);
+    registerTrainingHandlers(router, training, processing);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -165,6 +209,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       events,
       system,
       training,
+      processing,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },
       url: server?.url ?? null,

@@ -47,7 +47,7 @@ async function serve(args: ParsedArgs): Promise<number> {
 async function callOnce(args: ParsedArgs, channel: string, payload: unknown): Promise<Result<unknown>> {
   const home = stringFlag(args, 'home');
   if (home !== undefined) {
-    const lathe = await createLathe({ home, background: false, logEcho: true });
+    const lathe = await createLathe({ home, background: false, runJobs: false, logEcho: true });
     try {
       return await lathe.router.call(channel, payload, { transport: 'cli', actor: 'cli' });
     } finally {

@@ -3,7 +3,19 @@
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
-import type { JobLogLine, TrainingJobDescription, TrainingJobSummary } from './training';
+import type {
+  AlgorithmInfo,
+  DataPreview,
+  FileListing,
+  JobLogLine,
+  JobLogPage,
+  JobMetricSeries,
+  JobSummary,
+  ProcessingJobDescription,
+  ProcessingJobSummary,
+  TrainingJobDescription,
+  TrainingJobSummary,
+} from './training';
 
 export const CHANNELS = [
   'app.info',
@@ -16,6 +28,17 @@ export const CHANNELS = [
   'training.describe',
   'training.list',
   'training.stop',
+  'training.interrupt',
+  'training.metrics',
+  'training.logs',
+  'training.algorithms',
+  'processing.create',
+  'processing.describe',
+  'processing.list',
+  'processing.stop',
+  'processing.logs',
+  'files.list',
+  'files.preview',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -32,6 +55,17 @@ export interface ChannelResponses {
   'training.describe': TrainingJobDescription;
   'training.list': { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string };
   'training.stop': Record<string, never>;
+  'training.interrupt': Record<string, never>;
+  'training.metrics': { series: JobMetricSeries[] };
+  'training.logs': JobLogPage;
+  'training.algorithms': { algorithms: AlgorithmInfo[] };
+  'processing.create': { ProcessingJobArn: string };
+  'processing.describe': ProcessingJobDescription;
+  'processing.list': { ProcessingJobSummaries: ProcessingJobSummary[]; NextToken?: string };
+  'processing.stop': Record<string, never>;
+  'processing.logs': JobLogPage;
+  'files.list': FileListing;
+  'files.preview': DataPreview;
 }
 
 export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log'] as const;
@@ -42,7 +76,7 @@ export interface EventPayloads {
   'system.changed': SystemInfo;
   'settings.changed': Settings;
   'events.changed': EventLogEntry;
-  'jobs.changed': TrainingJobSummary;
+  'jobs.changed': JobSummary;
   'jobs.log': JobLogLine;
 }
 

@@ -4,7 +4,20 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels';
-import { createTrainingJobSchema, describeTrainingJobSchema, listTrainingJobsSchema, stopTrainingJobSchema } from './trainingSchemas';
+import {
+  createProcessingJobSchema,
+  createTrainingJobSchema,
+  describeProcessingJobSchema,
+  describeTrainingJobSchema,
+  interruptTrainingJobSchema,
+  listProcessingJobsSchema,
+  listTrainingJobsSchema,
+  processingLogsSchema,
+  stopProcessingJobSchema,
+  stopTrainingJobSchema,
+  trainingLogsSchema,
+  trainingMetricsSchema,
+} from './trainingSchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
   z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -40,6 +53,19 @@ export const schemas = {
   'training.describe': describeTrainingJobSchema,
   'training.list': listTrainingJobsSchema,
   'training.stop': stopTrainingJobSchema,
+  'training.interrupt': interruptTrainingJobSchema,
+  'training.metrics': trainingMetricsSchema,
+  'training.logs': trainingLogsSchema,
+  'training.algorithms': z.strictObject({}),
+  'processing.create': createProcessingJobSchema,
+  'processing.describe': describeProcessingJobSchema,
+  'processing.list': listProcessingJobsSchema,
+  'processing.stop': stopProcessingJobSchema,
+  'processing.logs': processingLogsSchema,
+  /** A folder's entries (the home folder when path is left out). */
+  'files.list': z.strictObject({ path: nonEmpty('path').optional(), showHidden: z.boolean().optional() }),
+  /** The first rows of a data file or folder; path may be a file:// or s3:// URI too. */
+  'files.preview': z.strictObject({ path: nonEmpty('path'), rows: z.number().int().min(1).max(200).optional() }),
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

@@ -1,24 +1,38 @@
 /**
- * Training jobs: CreateTrainingJob → stored InProgress/Pending → a CPU slot → a local process on the
- * SageMaker contract (TrainingProcess) → Completed | Failed | Stopped, with transitions, metrics,
- * logs (LATHE_HOME/jobs/<name>/training.log) and model.tar.gz. The Docker backend, interruption and
- * reattachment after a restart come later; for now a job Lathe left running is marked Failed.
+ * Training jobs: CreateTrainingJob → stored InProgress/Pending (the persistent queue is the table)
+ * → a CPU or GPU slot → a backend (a supervised local process, or a Docker container) that keeps
+ * running when Lathe exits → Completed | Failed | Stopped, with transitions, metrics, the log
+ * (LATHE_HOME/jobs/training/<name>/training.log) and model.tar.gz. On start, Lathe reattaches to
+ * the jobs a previous run left running and records how those that ended meanwhile ended. A spot
+ * interruption ends an attempt; the job resumes from its checkpoints in a new one.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { conflict, invalid, notFound, precondition } from '../api/errors';
+import { conflict, invalid, notFound, precondition, unavailable } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
 import type { Settings } from '../contract/model';
-import type { SecondaryStatus, TrainingJobDescription, TrainingJobStatus, TrainingJobSummary } from '../contract/training';
+import type { AlgorithmInfo, JobLogPage, JobMetricSeries, SecondaryStatus, TrainingJobDescription, TrainingJobStatus, TrainingJobSummary } from '../contract/training';
 import type { CreateTrainingJobRequest } from '../contract/trainingSchemas';
+import { failureReason, packFolder, syncFolder } from '../jobs/artifacts';
+import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
 import { resolveDataUri } from '../jobs/dataUri';
-import { TrainingProcess, type TrainingAlgorithm, type TrainingResult } from '../jobs/trainingProcess';
-import { scriptHyperparameters } from '../jobs/scriptMode';
+import { jobPaths, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
+import { followJob, readLogLines } from '../jobs/logTail';
+import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
+import { entryPointCommand, scriptHyperparameters } from '../jobs/scriptMode';
+import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
+import { containerEnvironment, trainingEnvironment, type TrainingEnvInput } from '../jobs/trainingEnv';
 import type { Logger } from '../log/logger';
 import type { EventLog } from '../store/eventLog';
+import { loadCatalog, validateHyperparameters, type BuiltinAlgorithm } from './builtinAlgorithms';
 import type { TrainingJobRow, TrainingStore } from './trainingStore';
 
-export const BUILTIN_ALGORITHMS = { xgboost: 'xgboost', 'linear-learner': 'linear_learner', 'random-forest': 'random_forest' } as const;
+export interface TrainingBackends {
+  process: JobBackend;
+  /** The Docker backend, or throws why there is none (no engine, engine unreachable). */
+  docker(): Promise<JobBackend>;
+}
 
 export interface TrainingServiceDeps {
   store: TrainingStore;
@@ -31,36 +45,91 @@ export interface TrainingServiceDeps {
   /** LATHE_HOME: jobs/ for job folders and logs, s3/ for the local object store. */
   home: string;
   pythonPath: string;
+  slots: SlotPool;
+  backends: TrainingBackends;
+  /** SIGTERM → SIGKILL grace on stop (SageMaker: 120 s). */
+  stopGraceSeconds?: number;
+  /**
+   * Run and watch jobs (default). Off for one-shot CLI calls: they record requests, and the Lathe
+   * that runs jobs (the app or `lathe serve`) starts them.
+   */
+  runJobs?: boolean;
+  /** Stop the jobs on dispose instead of leaving them running for the next start (tests). */
+  stopJobsOnDispose?: boolean;
   clock?: () => Date;
+}
+
+/** Where a job runs and with what. */
+type Algorithm = { builtin: BuiltinAlgorithm } | { entryPoint: string; sourceDir: string; image?: string } | { image: string };
+
+interface Plan {
+  algorithm: Algorithm;
+  channels: ChannelSpec[];
+  outputDir: string;
+  checkpoint: string | null;
+  gpus: number;
+}
+
+/** A job this run of Lathe is starting or watching. */
+interface Active {
+  name: string;
+  grant: SlotGrant;
+  /** Stops watching (dispose); the job itself keeps running. */
+  abort: AbortController;
+  handle: JobHandle | null;
+  backend: JobBackend | null;
+  stopRequested: boolean;
 }
 
 const arnOf = (name: string) => `arn:aws:sagemaker:local:000000000000:training-job/${name.toLowerCase()}`;
 
+const VANISHED =
+  'The training process ended while Lathe was not watching and left no exit status (it was killed, or the machine restarted). Start the job again under a new name.';
+
 export class TrainingService {
-  private readonly queue: string[] = [];
-  private readonly running = new Map<string, TrainingProcess>();
-  /** Every job start in flight, so dispose can wait for them to record how they ended. */
-  private readonly starts = new Set<Promise<void>>();
+  private readonly active = new Map<string, Active>();
+  private readonly watches = new Set<Promise<void>>();
+  private readonly unsubscribe: () => void;
   private disposed = false;
 
   constructor(private readonly deps: TrainingServiceDeps) {
+    this.unsubscribe = deps.slots.onFree(() => this.schedule());
+    if (deps.runJobs === false) return;
     for (const row of deps.store.unfinished()) {
-      this.finish(row, 'Failed', 'Failed', 'Lathe stopped while this job was running; the job did not finish. Start it again under a new name.');
+      if (row.handle) this.reattach(row, row.handle);
+      else if (row.status === 'Stopping') this.finish(row, 'Stopped', 'Stopped', 'Stopped before it started');
+      else if (row.secondaryStatus !== 'Pending' && row.secondaryStatus !== 'Interrupted') {
+        this.finish(row, 'Failed', 'Failed', 'Lathe stopped while it was starting this job, before the job ran. Start it again under a new name.');
+      }
     }
+    this.schedule();
   }
 
   get objectStore(): string {
     return path.join(this.deps.home, 's3');
   }
 
+  algorithms(): { algorithms: AlgorithmInfo[] } {
+    return { algorithms: loadCatalog(this.deps.pythonPath).map(({ module: _module, ...info }) => info) };
+  }
+
   private now(): string {
     return (this.deps.clock?.() ?? new Date()).toISOString();
+  }
+
+  private jobDir(name: string): string {
+    return path.join(this.deps.home, 'jobs', 'training', name);
+  }
+
+  private logFile(name: string): string {
+    return path.join(this.jobDir(name), 'training.log');
   }
 
   async create(request: CreateTrainingJobRequest, actor: string): Promise<{ TrainingJobArn: string }> {
     const name = request.TrainingJobName;
     if (this.deps.store.get(name)) throw conflict(`Training job ${name} already exists; training job names must be unique.`);
-    this.plan(request); // validates the algorithm and every data location before anything is stored
+    const plan = this.plan(request); // validates everything before anything is stored
+    if ('image' in plan.algorithm && plan.algorithm.image) await this.dockerFor(plan.algorithm.image);
     const now = this.now();
     const row: TrainingJobRow = {
       name,
@@ -68,7 +137,7 @@ export class TrainingService {
       request,
       status: 'InProgress',
       secondaryStatus: 'Pending',
-      transitions: [{ Status: 'Pending', StartTime: now, StatusMessage: 'Waiting for a CPU slot' }],
+      transitions: [{ Status: 'Pending', StartTime: now, StatusMessage: plan.gpus > 0 ? 'Waiting for a GPU' : 'Waiting for a CPU slot' }],
       failureReason: null,
       modelArtifacts: null,
       finalMetrics: [],
@@ -76,11 +145,13 @@ export class TrainingService {
       startedAt: null,
       endedAt: null,
       modifiedAt: now,
+      handle: null,
+      attempts: 0,
+      usedSeconds: 0,
     };
     this.deps.store.insert(row);
-    this.deps.events.append({ actor, action: 'training.create', subject: name, detail: { algorithm: request.AlgorithmSpecification.AlgorithmName ?? request.AlgorithmSpecification.TrainingImage } });
+    this.deps.events.append({ actor, action: 'training.create', subject: name, detail: { algorithm: algorithmLabel(request) } });
     this.changed(row);
-    this.queue.push(name);
     this.schedule();
     return { TrainingJobArn: row.arn };
   }
@@ -88,7 +159,7 @@ export class TrainingService {
   describe(name: string): TrainingJobDescription {
     const row = this.require(name);
     const { request } = row;
-    const seconds = row.startedAt && row.endedAt ? Math.round((Date.parse(row.endedAt) - Date.parse(row.startedAt)) / 1000) : undefined;
+    const seconds = row.startedAt ? Math.round(row.usedSeconds + this.currentAttemptSeconds(row)) : undefined;
     return {
       TrainingJobName: row.name,
       TrainingJobArn: row.arn,
@@ -102,13 +173,16 @@ export class TrainingService {
       OutputDataConfig: request.OutputDataConfig,
       ResourceConfig: { InstanceType: 'local', InstanceCount: 1, VolumeSizeInGB: 1, ...request.ResourceConfig },
       StoppingCondition: request.StoppingCondition ?? { MaxRuntimeInSeconds: 86400 },
+      ...(request.CheckpointConfig ? { CheckpointConfig: request.CheckpointConfig } : {}),
+      ...(request.EnableManagedSpotTraining !== undefined ? { EnableManagedSpotTraining: request.EnableManagedSpotTraining } : {}),
+      ...(request.Environment ? { Environment: request.Environment } : {}),
       ...(row.modelArtifacts ? { ModelArtifacts: { S3ModelArtifacts: row.modelArtifacts } } : {}),
       FinalMetricDataList: row.finalMetrics,
       CreationTime: row.createdAt,
       ...(row.startedAt ? { TrainingStartTime: row.startedAt } : {}),
       ...(row.endedAt ? { TrainingEndTime: row.endedAt } : {}),
       LastModifiedTime: row.modifiedAt,
-      ...(seconds !== undefined ? { TrainingTimeInSeconds: seconds, BillableTimeInSeconds: seconds } : {}),
+      ...(seconds !== undefined && row.endedAt ? { TrainingTimeInSeconds: seconds, BillableTimeInSeconds: seconds } : {}),
     };
   }
 
@@ -121,26 +195,61 @@ export class TrainingService {
     return start + size < rows.length ? { TrainingJobSummaries: page, NextToken: String(start + size) } : { TrainingJobSummaries: page };
   }
 
+  metrics(name: string, metric?: string): { series: JobMetricSeries[] } {
+    this.require(name);
+    const series = this.deps.store.allMetrics(name);
+    return { series: metric ? series.filter((s) => s.name === metric) : series };
+  }
+
+  async logs(name: string, start = -1000, limit = 1000): Promise<JobLogPage> {
+    const row = this.require(name);
+    const page = await readLogLines(this.logFile(name), start, limit);
+    return { ...page, next: page.start + page.lines.length, complete: row.status !== 'InProgress' && row.status !== 'Stopping' };
+  }
+
   stop(name: string, actor: string): Record<string, never> {
     const row = this.require(name);
     if (row.status !== 'InProgress') throw precondition(`Training job ${name} is ${row.status}; only a job in progress can be stopped.`);
     this.deps.events.append({ actor, action: 'training.stop', subject: name });
-    const process = this.running.get(name);
-    if (!process) {
-      this.queue.splice(this.queue.indexOf(name), 1);
-      this.finish(row, 'Stopped', 'Stopped', 'Stopped before it started');
+    const active = this.active.get(name);
+    if (!active) {
+      this.finish(row, 'Stopped', 'Stopped', row.secondaryStatus === 'Interrupted' ? 'Stopped while waiting to resume' : 'Stopped before it started');
       return {};
     }
+    active.stopRequested = true;
     this.transition(row, 'Stopping', 'Stopping', 'Stop requested');
-    process.stop('Stopped');
+    if (active.handle && active.backend) void active.backend.stop(active.handle);
     return {};
   }
 
-  /** Stops the jobs still running and waits until each has recorded how it ended. */
+  /** A simulated spot interruption: the attempt is killed; the job resumes from its checkpoints. */
+  async interrupt(name: string, actor: string): Promise<Record<string, never>> {
+    const row = this.require(name);
+    const active = this.active.get(name);
+    if (row.status !== 'InProgress' || !active?.handle || !active.backend) {
+      throw precondition(`Training job ${name} is ${row.status === 'InProgress' ? row.secondaryStatus : row.status}; only a job that is training can be interrupted.`);
+    }
+    if (!row.request.EnableManagedSpotTraining && !row.request.CheckpointConfig) {
+      throw precondition(`Training job ${name} is not a managed spot job and has no CheckpointConfig, so an interruption could not resume it; set EnableManagedSpotTraining or CheckpointConfig.`);
+    }
+    this.deps.events.append({ actor, action: 'training.interrupt', subject: name });
+    await active.backend.interrupt(active.handle);
+    return {};
+  }
+
+  /** Stops watching (jobs keep running for the next start, unless stopJobsOnDispose) and waits. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const process of this.running.values()) process.stop('Stopped');
-    await Promise.allSettled([...this.starts]);
+    this.unsubscribe();
+    for (const active of this.active.values()) {
+      if (this.deps.stopJobsOnDispose) {
+        active.stopRequested = true;
+        if (active.handle && active.backend) await active.backend.stop(active.handle);
+      } else {
+        active.abort.abort(new Error('Lathe is shutting down'));
+      }
+    }
+    await Promise.allSettled([...this.watches]);
   }
 
   private require(name: string): TrainingJobRow {
@@ -149,99 +258,281 @@ export class TrainingService {
     return row;
   }
 
+  private currentAttemptSeconds(row: TrainingJobRow): number {
+    if (!row.handle) return 0;
+    const started = row.transitions.findLast((t) => t.Status === 'Training')?.StartTime;
+    return started ? Math.max(0, (Date.parse(this.now()) - Date.parse(started)) / 1000) : 0;
+  }
+
   /** What the job will run, from the request; throws what is wrong with it. */
-  private plan(request: CreateTrainingJobRequest) {
+  private plan(request: CreateTrainingJobRequest): Plan {
     const spec = request.AlgorithmSpecification;
-    let algorithm: TrainingAlgorithm;
+    let algorithm: Algorithm;
     if (spec.AlgorithmName) {
-      const builtin = BUILTIN_ALGORITHMS[spec.AlgorithmName as keyof typeof BUILTIN_ALGORITHMS];
-      if (!builtin) throw invalid(`AlgorithmSpecification.AlgorithmName ${JSON.stringify(spec.AlgorithmName)} is not a built-in algorithm; Lathe has ${Object.keys(BUILTIN_ALGORITHMS).join(', ')}.`);
+      const catalog = loadCatalog(this.deps.pythonPath);
+      const builtin = catalog.find((entry) => entry.name === spec.AlgorithmName);
+      if (!builtin) {
+        throw invalid(`AlgorithmSpecification.AlgorithmName ${JSON.stringify(spec.AlgorithmName)} is not a built-in algorithm; Lathe has ${catalog.map((entry) => entry.name).join(', ')}.`, { field: 'AlgorithmSpecification.AlgorithmName' });
+      }
+      validateHyperparameters(builtin, request.HyperParameters ?? {});
+      const given = new Set((request.InputDataConfig ?? []).map((channel) => channel.ChannelName));
+      const missing = builtin.channels.filter((channel) => channel.required && !given.has(channel.name));
+      if (missing.length > 0) throw invalid(`InputDataConfig: ${builtin.name} needs the channel${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} (${missing[0]!.description}).`, { field: 'InputDataConfig' });
       algorithm = { builtin };
     } else {
+      const image = spec.TrainingImage!;
       const script = scriptHyperparameters(request.HyperParameters ?? {});
-      if (!script.program || !script.submitDirectory) {
-        throw precondition(`TrainingImage ${spec.TrainingImage} needs the Docker backend, which this version of Lathe does not have yet; run a script with the sagemaker_program and sagemaker_submit_directory hyperparameters, or use AlgorithmName.`);
+      if (script.program && script.submitDirectory) {
+        const sourceDir = resolveDataUri(script.submitDirectory, this.objectStore, 'HyperParameters.sagemaker_submit_directory');
+        if (!fs.existsSync(path.join(sourceDir, script.program))) throw notFound(`The entry point ${script.program} is not in ${sourceDir}.`);
+        // Script mode: on this machine's Python unless the image is a real Docker image.
+        algorithm = isProcessImage(image) ? { entryPoint: script.program, sourceDir } : { entryPoint: script.program, sourceDir, image };
+      } else if (isProcessImage(image)) {
+        throw invalid(`TrainingImage ${image} runs a script on this machine: give the sagemaker_program and sagemaker_submit_directory hyperparameters, or name a local Docker image.`, { field: 'AlgorithmSpecification.TrainingImage' });
+      } else {
+        algorithm = { image };
       }
-      const sourceDir = resolveDataUri(script.submitDirectory, this.objectStore, 'HyperParameters.sagemaker_submit_directory');
-      if (!fs.existsSync(path.join(sourceDir, script.program))) throw notFound(`The entry point ${script.program} is not in ${sourceDir}.`);
-      algorithm = { entryPoint: script.program, sourceDir };
     }
+    compileMetricDefinitions(spec.MetricDefinitions ?? []);
     const channels = (request.InputDataConfig ?? []).map((channel, i) => {
-      const source = resolveDataUri(channel.DataSource.S3DataSource.S3Uri, this.objectStore, `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`);
-      if (!fs.existsSync(source)) throw notFound(`Channel ${channel.ChannelName}: no file or folder at ${source}.`);
+      const field = `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`;
+      const source = resolveDataUri(channel.DataSource.S3DataSource.S3Uri, this.objectStore, field);
+      if (!fs.existsSync(source)) throw notFound(`Channel ${channel.ChannelName}: no file or folder at ${source} (${field}).`, { field });
       return { name: channel.ChannelName, source, contentType: channel.ContentType, inputMode: 'File' as const };
     });
+    const { outputDir, checkpoint } = this.locations(request);
+    const gpus = wantsGpu(request.ResourceConfig?.InstanceType) ? 1 : 0;
+    if (gpus > 0 && this.deps.slots.machineGpus === 0) {
+      throw precondition(`ResourceConfig.InstanceType ${request.ResourceConfig?.InstanceType} asks for a GPU and this machine has none that Lathe can see; use a CPU instance type such as ml.m5.xlarge (or local).`);
+    }
+    return { algorithm, channels, outputDir, checkpoint, gpus };
+  }
+
+  /** Where the job's artifacts and checkpoints go (local folders). */
+  private locations(request: CreateTrainingJobRequest): { outputDir: string; checkpoint: string | null } {
     const outputDir = resolveDataUri(request.OutputDataConfig.S3OutputPath, this.objectStore, 'OutputDataConfig.S3OutputPath');
     const checkpoint = request.CheckpointConfig ? resolveDataUri(request.CheckpointConfig.S3Uri, this.objectStore, 'CheckpointConfig.S3Uri') : null;
-    return { algorithm, channels, outputDir, checkpoint };
+    return { outputDir, checkpoint };
   }
 
-  private schedule(): void {
-    const slots = this.deps.settings().concurrency.cpuSlots;
-    while (!this.disposed && this.running.size < slots && this.queue.length > 0) {
-      const name = this.queue.shift()!;
-      const started = this.start(name)
-        .catch((error: unknown) => {
-          this.deps.logger.error(`training job ${name} could not run`, error);
-          const row = this.deps.store.get(name);
-          if (row && row.status === 'InProgress') this.finish(row, 'Failed', 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
-        })
-        .finally(() => {
-          this.starts.delete(started);
-          this.schedule(); // the slot is free, whether the job ran or could not start
-        });
-      this.starts.add(started);
+  private async dockerFor(image: string): Promise<JobBackend> {
+    try {
+      return await this.deps.backends.docker();
+    } catch (error) {
+      throw unavailable(`TrainingImage ${image} needs Docker: ${(error as Error).message}`);
     }
   }
 
-  private async start(name: string): Promise<void> {
-    const row = this.require(name);
+  /** Starts the queued jobs the free slots allow, oldest first. */
+  private schedule(): void {
+    if (this.disposed || this.deps.runJobs === false) return;
+    for (const row of this.deps.store.unfinished()) {
+      if (this.active.has(row.name) || row.handle || row.status !== 'InProgress') continue;
+      if (row.secondaryStatus !== 'Pending' && row.secondaryStatus !== 'Interrupted') continue;
+      const wanted = wantsGpu(row.request.ResourceConfig?.InstanceType) ? 1 : 0;
+      const grant = this.deps.slots.tryAcquire(wanted);
+      if (!grant) continue; // a GPU job may wait while CPU jobs still fit, and the other way round
+      this.track(row.name, grant, (active) => this.runAttempt(active));
+    }
+  }
+
+  private reattach(row: TrainingJobRow, handle: JobHandle): void {
+    const grant = this.deps.slots.claim(handle.gpus ?? []);
+    this.track(row.name, grant, async (active) => {
+      active.handle = handle;
+      active.backend = handle.backend === 'docker' ? await this.deps.backends.docker() : this.deps.backends.process;
+      this.deps.logger.info(`reattached to training job ${row.name} (${handle.backend})`);
+      if (row.status === 'Stopping') {
+        active.stopRequested = true;
+        await active.backend.stop(handle);
+      }
+      await this.watch(active);
+    });
+  }
+
+  private track(name: string, grant: SlotGrant, work: (active: Active) => Promise<void>): void {
+    const active: Active = { name, grant, abort: new AbortController(), handle: null, backend: null, stopRequested: false };
+    this.active.set(name, active);
+    const watch = work(active)
+      .catch((error: unknown) => {
+        if (active.abort.signal.aborted) return; // Lathe is exiting; the job runs on
+        this.deps.logger.error(`training job ${name} could not run`, error);
+        const row = this.deps.store.get(name);
+        if (row && (row.status === 'InProgress' || row.status === 'Stopping')) {
+          row.handle = null;
+          this.finish(row, 'Failed', 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
+        }
+      })
+      .finally(() => {
+        this.active.delete(name);
+        this.watches.delete(watch);
+        grant.release(); // wakes schedule()
+      });
+    this.watches.add(watch);
+  }
+
+  /** Lays out the job folder and launches one attempt, then watches it. */
+  private async runAttempt(active: Active): Promise<void> {
+    const row = this.require(active.name);
+    const plan = this.plan(row.request);
+    const resumed = row.secondaryStatus === 'Interrupted';
+    row.attempts += 1;
+    row.startedAt ??= this.now();
+    this.transition(row, 'InProgress', 'Downloading', resumed ? `Resuming from the checkpoints (attempt ${row.attempts})` : 'Preparing the job folder and input data');
+    const jobDir = this.jobDir(row.name);
+    const mlRoot = path.join(jobDir, 'opt-ml');
+    fs.mkdirSync(jobDir, { recursive: true });
+    if (row.attempts > 1) {
+      // A new attempt starts on a fresh "instance": only the checkpoints come back, from CheckpointConfig.S3Uri.
+      const paths = jobPaths(mlRoot);
+      for (const folder of [paths.model, paths.output, paths.checkpoints]) fs.rmSync(folder, { recursive: true, force: true });
+    }
+    const folder = await writeJobFolder(mlRoot, { hyperParameters: row.request.HyperParameters ?? {}, channels: plan.channels, checkpointSource: plan.checkpoint, instanceType: row.request.ResourceConfig?.InstanceType });
+    if (active.stopRequested) {
+      this.finish(this.require(row.name), 'Stopped', 'Stopped', 'Stopped before it started');
+      return;
+    }
+    const launch = await this.launchSpec(row, plan, mlRoot, folder, active.grant.gpus);
+    const backend = launch.docker ? await this.dockerFor(launch.docker.image) : this.deps.backends.process;
+    const logFile = this.logFile(row.name);
+    fs.appendFileSync(logFile, '');
+    const replayUntil = fs.statSync(logFile).size;
+    const handle = await backend.launch(launch);
+    active.handle = handle;
+    active.backend = backend;
+    const current = this.require(row.name);
+    current.handle = { ...handle, gpus: active.grant.gpus };
+    if (active.stopRequested) void backend.stop(handle);
+    this.transition(current, current.status === 'Stopping' ? 'Stopping' : 'InProgress', current.status === 'Stopping' ? 'Stopping' : 'Training', 'Training on this machine' + (launch.docker ? ` in ${launch.docker.image}` : ''));
+    await this.watch(active, replayUntil);
+  }
+
+  private async launchSpec(row: TrainingJobRow, plan: Plan, mlRoot: string, folder: Awaited<ReturnType<typeof writeJobFolder>>, gpus: string[]): Promise<JobLaunch> {
+    const script = scriptHyperparameters(row.request.HyperParameters ?? {});
+    const numCpus = Math.max(1, Math.floor(os.cpus().length / Math.max(1, this.deps.settings().concurrency.cpuSlots)));
+    const docker = 'image' in plan.algorithm && plan.algorithm.image ? plan.algorithm.image : null;
+    const envInput: Omit<TrainingEnvInput, 'root'> = {
+      jobName: row.name,
+      jobArn: row.arn,
+      channels: plan.channels.map((c) => c.name),
+      hyperParameters: script.user,
+      userArgs: script.args,
+      numGpus: gpus.length,
+      numCpus,
+      resourceConfig: folder.resourceConfig,
+      inputDataConfig: folder.inputDataConfig,
+      environment: row.request.Environment,
+    };
+    const remaining = row.request.StoppingCondition?.MaxRuntimeInSeconds;
+    const base = {
+      jobName: row.name,
+      jobDir: this.jobDir(row.name),
+      logFile: this.logFile(row.name),
+      stopGraceSeconds: this.deps.stopGraceSeconds ?? 120,
+      gpus,
+      ...(remaining !== undefined ? { maxRuntimeSeconds: Math.max(remaining - row.usedSeconds, 0.001) } : {}),
+    };
+    const codeDir = jobPaths(mlRoot).code;
+    if ('entryPoint' in plan.algorithm) {
+      fs.rmSync(codeDir, { recursive: true, force: true });
+      fs.cpSync(plan.algorithm.sourceDir, codeDir, { recursive: true });
+    }
+    if (docker) {
+      const env = { ...containerEnvironment(envInput), PYTHONUNBUFFERED: '1', ...('entryPoint' in plan.algorithm ? { SM_USER_ENTRY_POINT: plan.algorithm.entryPoint } : {}) };
+      const spec = row.request.AlgorithmSpecification;
+      const network = row.request.Environment?.LATHE_NETWORK === 'host' && !row.request.EnableNetworkIsolation ? 'host' : 'none';
+      return {
+        ...base,
+        env,
+        docker: {
+          image: docker,
+          ...(spec.ContainerEntrypoint ? { entrypoint: spec.ContainerEntrypoint } : {}),
+          cmd: spec.ContainerArguments ?? (spec.ContainerEntrypoint ? [] : ['train']),
+          mounts: [
+            { source: mlRoot, target: '/opt/ml' },
+            { source: this.deps.pythonPath, target: '/opt/lathe/python', readOnly: true },
+          ],
+          network,
+        },
+      };
+    }
     const python = await this.deps.python();
     if (!python) throw new Error('no usable Python interpreter; Home shows what to install');
-    const plan = this.plan(row.request);
-    const root = path.join(this.deps.home, 'jobs', name);
-    fs.mkdirSync(root, { recursive: true });
-    const log = fs.createWriteStream(path.join(root, 'training.log'), { flags: 'a' });
-    row.startedAt = this.now();
-    this.transition(row, 'InProgress', 'Training', 'Training on this machine');
-    const process = new TrainingProcess(
-      {
-        jobName: name,
-        jobArn: row.arn,
-        root: path.join(root, 'opt-ml'),
-        algorithm: plan.algorithm,
-        hyperParameters: row.request.HyperParameters ?? {},
-        channels: plan.channels,
-        metricDefinitions: row.request.AlgorithmSpecification.MetricDefinitions,
-        environment: row.request.Environment,
-        outputDir: plan.outputDir,
-        checkpointSource: plan.checkpoint,
-        maxRuntimeSeconds: row.request.StoppingCondition?.MaxRuntimeInSeconds,
-        python,
-        pythonPath: this.deps.pythonPath,
-        numCpus: 1,
-      },
-      {
-        onLog: (line, stream) => {
-          log.write(line + '\n');
-          this.deps.bus.emit('jobs.log', { job: name, stream, line });
-        },
-        onMetric: (point) => this.deps.store.addMetric(name, point.name, point.step, point.value, this.now()),
-      },
-    );
-    this.running.set(name, process);
-    let result: TrainingResult;
-    try {
-      result = await process.run();
-    } finally {
-      this.running.delete(name);
-      log.end();
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...trainingEnvironment({ ...envInput, root: mlRoot }),
+      PYTHONUNBUFFERED: '1',
+      OMP_NUM_THREADS: String(numCpus),
+      OPENBLAS_NUM_THREADS: String(numCpus),
+    };
+    const command =
+      'builtin' in plan.algorithm
+        ? { file: python, args: ['-m', `lathe.algorithms.${plan.algorithm.builtin.module}`], cwd: mlRoot }
+        : { ...entryPointCommand((plan.algorithm as { entryPoint: string }).entryPoint, script.args, python), cwd: codeDir };
+    return { ...base, env, process: { ...command, python, pythonPath: this.deps.pythonPath } };
+  }
+
+  /** Follows the attempt's log and metrics until it ends, then records how it ended. */
+  private async watch(active: Active, replayUntil?: number): Promise<void> {
+    const handle = active.handle!;
+    const backend = active.backend!;
+    const row = this.require(active.name);
+    const logFile = this.logFile(row.name);
+    // The whole log is read again (metric points are idempotent) so step counts span every attempt.
+    const liveFrom = replayUntil ?? (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0);
+    const parser: MetricParser = createMetricParser(row.request.AlgorithmSpecification.MetricDefinitions ?? []);
+    const tail: string[] = [];
+    const attemptStart = liveFrom;
+    let bytes = 0;
+    const onLine = (line: string, replay: boolean) => {
+      bytes += Buffer.byteLength(line, 'utf8') + 1;
+      if (bytes > attemptStart) {
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+      }
+      if (!replay) this.deps.bus.emit('jobs.log', { kind: 'training', job: row.name, stream: 'stdout', line });
+      const at = this.now();
+      for (const point of parser.parse(line)) this.deps.store.addMetric(row.name, point.name, point.step, point.value, at);
+    };
+    const exit = await followJob(() => backend.wait(handle, active.abort.signal), logFile, liveFrom, onLine);
+    await this.record(active, exit, parser, tail);
+  }
+
+  private async record(active: Active, exit: JobExit, parser: MetricParser, tail: string[]): Promise<void> {
+    const row = this.require(active.name);
+    const plan = this.locations(row.request);
+    const mlRoot = path.join(this.jobDir(row.name), 'opt-ml');
+    const paths = jobPaths(mlRoot);
+    row.usedSeconds += this.currentAttemptSeconds(row);
+    row.handle = null;
+    row.finalMetrics = [...parser.finals()].map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: this.now() }));
+    if (plan.checkpoint && fs.existsSync(paths.checkpoints)) await syncFolder(paths.checkpoints, plan.checkpoint);
+    const maxWait = row.request.StoppingCondition?.MaxWaitTimeInSeconds;
+    if (exit.reason === 'Interrupted' && row.status !== 'Stopping') {
+      if (maxWait !== undefined && (Date.parse(this.now()) - Date.parse(row.createdAt)) / 1000 >= maxWait) {
+        this.finish(row, 'Stopped', 'MaxWaitTimeExceeded', 'Interrupted after MaxWaitTimeInSeconds; the job will not resume');
+        return;
+      }
+      this.transition(row, 'InProgress', 'Interrupted', 'Spot interruption: the job resumes from its checkpoints when a slot is free');
+      return;
     }
-    const current = this.require(name);
-    current.finalMetrics = result.finalMetrics.map((metric) => ({ ...metric, Timestamp: this.now() }));
-    current.modelArtifacts = result.modelArtifacts;
-    const message = result.status === 'Completed' ? 'Training job completed' : result.status === 'Failed' ? 'Training job failed' : result.secondaryStatus === 'MaxRuntimeExceeded' ? 'The job ran past MaxRuntimeInSeconds' : 'Training job stopped';
-    this.finish(current, result.status, result.secondaryStatus, message, result.failureReason);
+    if (row.status === 'Stopping' || exit.reason === 'Stopped') return this.finish(row, 'Stopped', 'Stopped', 'Training job stopped');
+    if (exit.reason === 'MaxRuntimeExceeded') return this.finish(row, 'Stopped', 'MaxRuntimeExceeded', 'The job ran past MaxRuntimeInSeconds');
+    if (exit.vanished) return this.finish(row, 'Failed', 'Failed', VANISHED);
+    if (exit.exitCode !== 0) {
+      const failure = fs.existsSync(paths.failure) ? fs.readFileSync(paths.failure, 'utf8') : null;
+      return this.finish(row, 'Failed', 'Failed', 'Training job failed', failureReason(failure, tail, exit.exitCode, exit.signal));
+    }
+    this.transition(row, 'InProgress', 'Uploading', 'Packing model.tar.gz and output.tar.gz');
+    const outputDir = path.join(plan.outputDir, row.name, 'output');
+    const modelArtifacts = path.join(outputDir, 'model.tar.gz');
+    await packFolder(paths.model, modelArtifacts);
+    await packFolder(paths.outputData, path.join(outputDir, 'output.tar.gz'));
+    const done = this.require(row.name);
+    done.modelArtifacts = modelArtifacts;
+    done.finalMetrics = row.finalMetrics;
+    done.usedSeconds = row.usedSeconds;
+    this.finish(done, 'Completed', 'Completed', 'Training job completed');
   }
 
   /** Moves the job on, closing the previous transition; a final one is closed at once. */
@@ -257,9 +548,10 @@ export class TrainingService {
     this.changed(row);
   }
 
-  private finish(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, failureReason: string | null = null): void {
+  private finish(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, reason: string | null = null): void {
     row.endedAt = this.now();
-    row.failureReason = status === 'Failed' ? (failureReason ?? message) : null;
+    row.handle = null;
+    row.failureReason = status === 'Failed' ? (reason ?? message) : null;
     this.transition(row, status, secondary, message, true);
   }
 
@@ -268,14 +560,35 @@ export class TrainingService {
   }
 }
 
+/** TrainingImage values that mean "this machine's Python", not a Docker image. */
+function isProcessImage(image: string): boolean {
+  return image === 'lathe:process' || image === 'local';
+}
+
+function algorithmLabel(request: CreateTrainingJobRequest): string {
+  const spec = request.AlgorithmSpecification;
+  if (spec.AlgorithmName) return spec.AlgorithmName;
+  const script = scriptHyperparameters(request.HyperParameters ?? {}).program;
+  if (spec.TrainingImage && !isProcessImage(spec.TrainingImage)) return script ? `${script} in ${spec.TrainingImage}` : spec.TrainingImage;
+  return script ?? spec.TrainingImage ?? 'script';
+}
+
 function summary(row: TrainingJobRow): TrainingJobSummary {
+  const image = row.request.AlgorithmSpecification.TrainingImage;
   return {
+    Kind: 'training',
     TrainingJobName: row.name,
     TrainingJobArn: row.arn,
     TrainingJobStatus: row.status,
     SecondaryStatus: row.secondaryStatus,
     CreationTime: row.createdAt,
+    ...(row.startedAt ? { TrainingStartTime: row.startedAt } : {}),
     ...(row.endedAt ? { TrainingEndTime: row.endedAt } : {}),
     LastModifiedTime: row.modifiedAt,
+    ...(row.failureReason ? { FailureReason: row.failureReason } : {}),
+    Algorithm: algorithmLabel(row.request),
+    Backend: image && !isProcessImage(image) ? 'docker' : 'process',
+    Cpus: 1,
+    Gpus: wantsGpu(row.request.ResourceConfig?.InstanceType) ? 1 : 0,
   };
 }

@@ -77,6 +77,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX job_metrics_series ON job_metrics (job, name, step);
     `,
   },
+  {
+    version: 5,
+    name: '0005-jobs-survive-lathe',
+    sql: `
+      ALTER TABLE training_jobs ADD COLUMN handle TEXT;
+      ALTER TABLE training_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE training_jobs ADD COLUMN used_seconds REAL NOT NULL DEFAULT 0;
+      DELETE FROM job_metrics WHERE rowid NOT IN (SELECT max(rowid) FROM job_metrics GROUP BY job, name, step);
+      DROP INDEX job_metrics_series;
+      CREATE UNIQUE INDEX job_metrics_point ON job_metrics (job, name, step);
+      CREATE TABLE processing_jobs (
+        name             TEXT PRIMARY KEY,
+        arn              TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        failure_reason   TEXT,
+        exit_message     TEXT,
+        handle           TEXT,
+        created_at       TEXT NOT NULL,
+        started_at       TEXT,
+        ended_at         TEXT,
+        modified_at      TEXT NOT NULL
+      );
+      CREATE INDEX processing_jobs_created ON processing_jobs (created_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -54,7 +54,7 @@ async function finished(name: string): Promise<TrainingJobDescription> {
 beforeEach(async () => {
   const home = tmpDir();
   uploadSeedData(home);
-  lathe = await createLathe({ home, serve: true, staticDir: null, background: false, env: { ...process.env, LATHE_PYTHON: PYTHON } });
+  lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
 });
 afterEach(async () => {
   await lathe.dispose();
@@ -70,15 +70,16 @@ describe('training jobs', () => {
     expect(created.TrainingJobArn).toMatch(/:training-job\/fraud-xgb-1$/);
     const job = await finished('fraud-xgb-1');
     expect(job).toMatchObject({ TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
-    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(['Pending', 'Training', 'Completed']);
-    expect(changes).toEqual(['Pending', 'Training', 'Completed']);
+    const statuses = ['Pending', 'Downloading', 'Training', 'Uploading', 'Completed'];
+    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(statuses);
+    expect(changes).toEqual(statuses);
     const model = path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb-1', 'output', 'model.tar.gz');
     expect(job.ModelArtifacts?.S3ModelArtifacts).toBe(model);
     expect(fs.existsSync(model)).toBe(true);
     const auc = job.FinalMetricDataList.find((m) => m.MetricName === 'validation:auc');
     expect(auc?.Value).toBeGreaterThan(0);
     expect(lathe.training && (await lathe.router.invoke('training.list', {})).TrainingJobSummaries.map((s) => s.TrainingJobName)).toEqual(['fraud-xgb-1']);
-    const log = fs.readFileSync(path.join(lathe.home, 'jobs', 'fraud-xgb-1', 'training.log'), 'utf8');
+    const log = fs.readFileSync(path.join(lathe.home, 'jobs', 'training', 'fraud-xgb-1', 'training.log'), 'utf8');
     expect(log).toContain('[99]\ttrain-auc:');
   });
 
@@ -89,6 +90,12 @@ describe('training jobs', () => {
       [request('x2', { InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://lathe-demo/nowhere' } } }] }), 'not-found', /Channel train: no file or folder at/],
       [request('x3', { OutputDataConfig: { S3OutputPath: 'http://example.com/out' } }), 'invalid-argument', /OutputDataConfig.S3OutputPath/],
       [request('x4', { HyperParameters: { num_round: 10 } }), 'invalid-argument', /HyperParameters\.num_round/],
+      [request('x5', { HyperParameters: { ...SEED_HPS, max_depth: 'deep' } }), 'invalid-argument', /hyperparameter max_depth must be an integer, got "deep"/],
+      [request('x6', { HyperParameters: { ...SEED_HPS, eta: '1.5' } }), 'invalid-argument', /hyperparameter eta must be at most 1, got 1\.5/],
+      [request('x7', { HyperParameters: { ...SEED_HPS, num_rounds: '10' } }), 'invalid-argument', /unknown hyperparameter num_rounds; xgboost takes .*num_round/],
+      [request('x8', { HyperParameters: { max_depth: '5' } }), 'invalid-argument', /hyperparameter num_round is required/],
+      [request('x9', { InputDataConfig: [] }), 'invalid-argument', /xgboost needs the channel train/],
+      [request('x10', { ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1 } }), 'failed-precondition', /asks for a GPU and this machine has none/],
     ];
     for (const [payload, code, message] of attempts) {
       const result = await lathe.router.call('training.create', payload);
@@ -110,7 +117,7 @@ describe('training jobs', () => {
     await lathe.router.invoke('training.stop', { TrainingJobName: 'long-one' });
     const job = await finished('long-one');
     expect(job).toMatchObject({ TrainingJobStatus: 'Stopped', SecondaryStatus: 'Stopped' });
-    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(['Pending', 'Training', 'Stopping', 'Stopped']);
+    expect(job.SecondaryStatusTransitions.map((t) => t.Status)).toEqual(['Pending', 'Downloading', 'Training', 'Stopping', 'Stopped']);
     expect(job.ModelArtifacts).toBeUndefined();
     expect(await lathe.router.call('training.stop', { TrainingJobName: 'long-one' })).toMatchObject({ ok: false, error: { code: 'failed-precondition' } });
   });

@@ -1,5 +1,15 @@
-"""Typed hyperparameters: SageMaker passes every value as a string; each algorithm declares what it takes."""
+"""Typed hyperparameters: SageMaker passes every value as a string; each algorithm declares what it takes.
+
+The declarations live in catalog.json, which Lathe also reads to check a request before it creates
+the job and to fill the create form: one source for both.
+"""
+import json
+import os
+
 from .contract import AlgorithmError
+
+CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "catalog.json")
+_KINDS = {"integer": "int", "continuous": "float", "categorical": "str", "string": "str", "boolean": "bool"}
 
 
 class Param:
@@ -65,3 +75,20 @@ def parse_hyperparameters(spec, given):
         else:
             values[param.name] = param.default
     return values
+
+
+def load_spec(algorithm):
+    """The Param list of a built-in algorithm, from catalog.json."""
+    with open(CATALOG) as handle:
+        catalog = json.load(handle)
+    for entry in catalog["algorithms"]:
+        if entry["name"] == algorithm:
+            return [
+                Param(
+                    item["name"], _KINDS[item["type"]], item.get("default"), item.get("required", False),
+                    item.get("min"), item.get("max"), tuple(item["values"]) if "values" in item else None,
+                    item.get("description", ""),
+                )
+                for item in entry["hyperparameters"]
+            ]
+    raise KeyError(algorithm)

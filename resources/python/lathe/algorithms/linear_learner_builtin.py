@@ -10,20 +10,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .contract import emit_metric, run
-from .hyperparameters import Param, parse_hyperparameters
-from .sklearn_common import PREDICTOR_TYPES, check_labels, load_channels, report, save_model
+from .hyperparameters import load_spec, parse_hyperparameters
+from .sklearn_common import check_labels, load_channels, report, save_model
 
-SPEC = [
-    Param("predictor_type", "str", required=True, choices=PREDICTOR_TYPES, doc="binary_classifier, multiclass_classifier or regressor"),
-    Param("num_classes", "int", None, low=3, doc="number of classes (multiclass_classifier)"),
-    Param("epochs", "int", 15, low=1, high=10000, doc="passes over the training data"),
-    Param("learning_rate", "float", None, low=0, doc="constant step size (default: scikit-learn's optimal schedule)"),
-    Param("l1", "float", 0.0, low=0, doc="L1 regularization"),
-    Param("wd", "float", 0.0001, low=0, doc="L2 regularization (weight decay)"),
-    Param("loss", "str", "auto", choices=("auto", "logistic", "hinge_loss", "squared_loss", "absolute_loss"), doc="loss function"),
-    Param("normalize_data", "bool", True, doc="standardize features"),
-    Param("seed", "int", 0, doc="random seed"),
-]
+SPEC = load_spec("linear-learner")
 
 LOSSES = {"logistic": "log_loss", "hinge_loss": "hinge", "squared_loss": "squared_error", "absolute_loss": "epsilon_insensitive"}
 

@@ -2,18 +2,10 @@
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
 from .contract import run
-from .hyperparameters import Param, parse_hyperparameters
-from .sklearn_common import PREDICTOR_TYPES, check_labels, load_channels, report, save_model
+from .hyperparameters import load_spec, parse_hyperparameters
+from .sklearn_common import check_labels, load_channels, report, save_model
 
-SPEC = [
-    Param("predictor_type", "str", required=True, choices=PREDICTOR_TYPES, doc="binary_classifier, multiclass_classifier or regressor"),
-    Param("num_trees", "int", 100, low=1, high=10000, doc="number of trees"),
-    Param("max_depth", "int", None, low=1, doc="maximum tree depth (default: unlimited)"),
-    Param("min_samples_leaf", "int", 1, low=1, doc="minimum rows in a leaf"),
-    Param("max_features", "str", "sqrt", choices=("sqrt", "log2", "all"), doc="features considered per split"),
-    Param("class_weight", "str", "none", choices=("none", "balanced"), doc="weight classes by frequency"),
-    Param("seed", "int", 0, doc="random seed"),
-]
+SPEC = load_spec("random-forest")
 
 
 def train(job):

@@ -14,44 +14,9 @@ import xgboost as xgb
 
 from .contract import AlgorithmError, emit_metric, run
 from .csvdata import read_csv_channel
-from .hyperparameters import Param, parse_hyperparameters
+from .hyperparameters import load_spec, parse_hyperparameters
 
-OBJECTIVES = (
-    "binary:logistic", "binary:logitraw", "binary:hinge", "reg:squarederror", "reg:squaredlogerror",
-    "reg:logistic", "reg:pseudohubererror", "reg:absoluteerror", "reg:gamma", "reg:tweedie", "count:poisson",
-    "multi:softmax", "multi:softprob", "rank:pairwise", "rank:ndcg", "rank:map", "survival:cox",
-)
-
-SPEC = [
-    Param("num_round", "int", required=True, low=1, high=100000, doc="number of boosting rounds"),
-    Param("objective", "str", "reg:squarederror", choices=OBJECTIVES, doc="learning task and objective"),
-    Param("eval_metric", "str", None, doc="comma-separated validation metrics, e.g. auc or rmse,mae"),
-    Param("num_class", "int", None, low=2, doc="number of classes (multi:softmax, multi:softprob)"),
-    Param("eta", "float", 0.3, low=0, high=1, doc="step size shrinkage"),
-    Param("max_depth", "int", 6, low=0, doc="maximum tree depth"),
-    Param("min_child_weight", "float", 1.0, low=0, doc="minimum sum of instance weight in a child"),
-    Param("gamma", "float", 0.0, low=0, doc="minimum loss reduction to split"),
-    Param("subsample", "float", 1.0, low=0, high=1, doc="row subsample ratio per tree"),
-    Param("colsample_bytree", "float", 1.0, low=0, high=1, doc="column subsample ratio per tree"),
-    Param("colsample_bylevel", "float", 1.0, low=0, high=1, doc="column subsample ratio per level"),
-    Param("colsample_bynode", "float", 1.0, low=0, high=1, doc="column subsample ratio per split"),
-    Param("alpha", "float", 0.0, low=0, doc="L1 regularization"),
-    Param("lambda", "float", 1.0, low=0, doc="L2 regularization"),
-    Param("scale_pos_weight", "float", 1.0, low=0, doc="balance of positive and negative weights"),
-    Param("max_delta_step", "float", 0.0, low=0, doc="maximum delta step of each leaf output"),
-    Param("base_score", "float", 0.5, doc="initial prediction score"),
-    Param("booster", "str", "gbtree", choices=("gbtree", "gblinear", "dart"), doc="booster type"),
-    Param("tree_method", "str", "auto", choices=("auto", "exact", "approx", "hist", "gpu_hist"), doc="tree construction"),
-    Param("grow_policy", "str", "depthwise", choices=("depthwise", "lossguide"), doc="how new nodes are added"),
-    Param("max_leaves", "int", 0, low=0, doc="maximum leaves (lossguide)"),
-    Param("max_bin", "int", 256, low=2, doc="histogram bins (hist)"),
-    Param("num_parallel_tree", "int", 1, low=1, doc="trees per round (random forests)"),
-    Param("tweedie_variance_power", "float", 1.5, low=1, high=2, doc="tweedie variance power"),
-    Param("early_stopping_rounds", "int", None, low=1, doc="stop when validation has not improved for this many rounds"),
-    Param("seed", "int", 0, doc="random seed"),
-    Param("nthread", "int", None, low=1, doc="threads (default: the job's CPU share)"),
-    Param("verbosity", "int", 1, low=0, high=3, doc="log verbosity"),
-]
+SPEC = load_spec("xgboost")
 
 CHECKPOINT_PREFIX = "xgboost-checkpoint."
 KEEP_CHECKPOINTS = 5

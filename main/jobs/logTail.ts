@@ -1,0 +1,115 @@
+/**
+ * Follows a job's log file as it grows (the job writes it, possibly while Lathe was not running),
+ * line by line. Polling rather than fs.watch: it works on every file system and across restarts.
+ */
+import fsp from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import type { JobExit } from './backend';
+
+const POLL_MS = 150;
+const CHUNK = 256 * 1024;
+
+export type LineListener = (line: string, replay: boolean) => void;
+
+export class LogTail {
+  private position = 0;
+  /** Bytes of the lines delivered so far. */
+  private delivered = 0;
+  private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private timer: NodeJS.Timeout | null = null;
+  private reading: Promise<void> = Promise.resolve();
+
+  /**
+   * @param replayUntil lines that end before this byte offset are delivered with replay = true
+   *   (already seen by a person before Lathe restarted); later ones with replay = false.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly onLine: LineListener,
+    private readonly replayUntil = 0,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.reading = this.reading.then(() => this.readAvailable()).catch(() => undefined);
+      void this.reading.then(() => {
+        if (this.timer) this.timer = setTimeout(tick, POLL_MS);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Reads to the end of the file and delivers a last unterminated line; then stops polling. */
+  async drain(): Promise<void> {
+    this.stop();
+    await this.reading;
+    await this.readAvailable();
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest) this.onLine(rest.replace(/\r$/, ''), this.delivered + Buffer.byteLength(rest, 'utf8') <= this.replayUntil);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async readAvailable(): Promise<void> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.file, 'r');
+    } catch {
+      return; // not written yet
+    }
+    try {
+      const buffer = Buffer.alloc(CHUNK);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, CHUNK, this.position);
+        if (bytesRead === 0) break;
+        this.position += bytesRead;
+        const text = this.partial + this.decoder.write(buffer.subarray(0, bytesRead));
+        const lines = text.split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines) {
+          this.delivered += Buffer.byteLength(line, 'utf8') + 1;
+          this.onLine(line.replace(/\r$/, ''), this.delivered <= this.replayUntil);
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** A window of a log file's lines; negative start counts from the end. */
+export async function readLogLines(file: string, start: number, limit: number): Promise<{ lines: string[]; start: number; total: number }> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch {
+    return { lines: [], start: 0, total: 0 };
+  }
+  const all = text.split('\n');
+  if (all.at(-1) === '') all.pop();
+  const total = all.length;
+  const from = start < 0 ? Math.max(total + start, 0) : Math.min(start, total);
+  return { lines: all.slice(from, from + limit).map((line) => line.replace(/\r$/, '')), start: from, total };
+}
+
+/** Waits for a job's end while delivering its log lines; every line is delivered before it resolves. */
+export async function followJob(
+  wait: () => Promise<JobExit>,
+  logFile: string,
+  liveFrom: number,
+  onLine: LineListener,
+): Promise<JobExit> {
+  const tail = new LogTail(logFile, onLine, liveFrom);
+  tail.start();
+  try {
+    return await wait();
+  } finally {
+    await tail.drain();
+  }
+}
