@@ -6,6 +6,7 @@ import { defaultHome } from '../home';
 import { appVersion } from '../version';
 import { parseArgs, portFlag, stringFlag, UsageError, type ParsedArgs } from './args';
 import { formatSystem } from './format';
+import { TRAIN_USAGE, followJob, trainingRequest, verdict, type Caller } from './train';
 import { callServer, findServer } from './remote';
 
 const USAGE = `lathe — a desktop ML studio
@@ -14,6 +15,7 @@ Usage:
   lathe serve [--home DIR] [--port N]      run Lathe in browser mode; prints the URL with its token
   lathe call <channel> [json] [--home DIR] call a contract channel and print the JSON answer
                                            (against the running server; with --home, in-process)
+  lathe train …                            create a training job and follow its log (lathe train --help)
   lathe system [--home DIR] [--json]       this machine's CPU, memory, GPUs, Python and Docker
   lathe channels                           list every channel
   lathe --version
@@ -64,6 +66,43 @@ async function callOnce(args: ParsedArgs, channel: string, payload: unknown): Pr
   return callServer(server, channel, payload);
 }
 
+/** `lathe train`: against the running Lathe, or in-process (with --home, or when none runs). */
+async function train(args: ParsedArgs): Promise<number> {
+  if (args.flags.has('help')) return (out(TRAIN_USAGE + '\n'), 0);
+  const request = trainingRequest(args);
+  const home = stringFlag(args, 'home');
+  const server = home === undefined ? findServer(process.env, defaultHome()) : null;
+  const lathe = server ? null : await createLathe({ home: home ?? defaultHome(), background: false, logEcho: true });
+  const call: Caller = lathe ? (channel, payload) => lathe.router.call(channel, payload, { transport: 'cli', actor: 'cli' }) : (channel, payload) => callServer(server!, channel, payload);
+  try {
+    const created = await call('training.create', request);
+    if (!created.ok) return report(created);
+    const name = request.TrainingJobName as string;
+    err(`${name}: created (${(created.value as { TrainingJobArn: string }).TrainingJobArn})\n`);
+    if (args.flags.has('no-follow')) {
+      if (lathe) err('Lathe is not running: the job runs while this command does, or starts with the next `lathe serve` or app start.\n');
+      return 0;
+    }
+    let interrupted = false;
+    const onInterrupt = () => {
+      interrupted = true;
+      err(`\nStopped following; the job keeps running. Stop it with: lathe call training.stop '{"TrainingJobName":"${name}"}'\n`);
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      const job = await followJob(call, name, out, () => interrupted);
+      if (!job) return 130;
+      const { text, code } = verdict(job);
+      err(text);
+      return code;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+  } finally {
+    await lathe?.dispose();
+  }
+}
+
 function parsePayload(text: string | undefined): unknown {
   if (text === undefined) return {};
   try {
@@ -103,6 +142,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         out(formatSystem(result.value as SystemInfo));
         return 0;
       }
+      case 'train':
+        return await train(args);
       case 'channels':
         out(CHANNELS.join('\n') + '\n');
         return 0;

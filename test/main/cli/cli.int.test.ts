@@ -83,4 +83,36 @@ describe('lathe CLI', () => {
     expect(result.stdout).toMatch(/GPU\s+/);
     expect(result.stdout).toMatch(/Docker\s+/);
   });
+
+  it('trains the seed XGBoost with `lathe train`, streaming the log and ending with the metrics and the model', async () => {
+    const home = tmpDir();
+    const data = tmpDir();
+    const { stdout: written } = await run('/usr/bin/python3', ['-c', `import json, sys; sys.path.insert(0, "resources/python")
+from lathe.datasets import write_seed_fraud_csv
+print(json.dumps(write_seed_fraud_csv(${JSON.stringify(data)})))`]);
+    const paths = JSON.parse(written) as { train: string; test: string };
+    const hps = ['num_round=20', 'max_depth=5', 'eta=0.2', 'objective=binary:logistic', 'eval_metric=auc', 'subsample=0.8'].flatMap((hp) => ['--hp', hp]);
+    const result = await lathe(['train', '--home', home, '--algorithm', 'xgboost', '--train', paths.train, '--validation', paths.test, ...hps, '--name', 'cli-xgb'], { LATHE_PYTHON: '/usr/bin/python3' });
+    expect(result.stderr).toContain('cli-xgb: Completed');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\[19\]\ttrain-auc:[0-9.]+\tvalidation-auc:[0-9.]+/);
+    expect(result.stderr).toMatch(/validation:auc=0\.\d+/);
+    expect(result.stderr).toContain(path.join(home, 's3', 'lathe', 'output', 'cli-xgb', 'output', 'model.tar.gz'));
+
+    const bad = await lathe(['train', '--home', home, '--algorithm', 'xgboost', '--train', paths.train, '--hp', 'num_round=5', '--hp', 'eta=2'], { LATHE_PYTHON: '/usr/bin/python3' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('invalid-argument: HyperParameters: hyperparameter eta must be at most 1, got 2');
+    expect((await lathe(['train', '--home', home, '--hp', 'x=1'])).stderr).toContain('give --algorithm NAME (a built-in) or --script FILE');
+  });
+
+  it('runs a script with `lathe train --script` and exits 1 with the traceback when it crashes', async () => {
+    const home = tmpDir();
+    const src = tmpDir();
+    fs.writeFileSync(path.join(src, 'train.py'), 'import sys\nprint("epochs", sys.argv[1:])\nraise RuntimeError("no GPU memory left")\n');
+    const result = await lathe(['train', '--home', home, '--script', path.join(src, 'train.py'), '--hp', 'epochs=3', '--name', 'crashy'], { LATHE_PYTHON: '/usr/bin/python3' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("epochs ['--epochs', '3']");
+    expect(result.stderr).toContain('crashy: Failed');
+    expect(result.stderr).toContain('RuntimeError: no GPU memory left');
+  });
 });
