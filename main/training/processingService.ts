@@ -5,7 +5,9 @@
  * and resourceconfig.json, and on success each output's LocalPath is copied to its S3Uri.
  *
  * ImageUri `lathe:process` runs ContainerEntrypoint + ContainerArguments on this machine instead of
- * in a container: `/opt/ml/…` in them points into the job folder, and `python3` is the job's Python.
+ * in a container: `/opt/ml/…` in them and in Environment values points into the job folder
+ * (SAGEMAKER_BASE_DIR says where), and `python3` is the job's Python. A script that spells out
+ * /opt/ml paths in its own code needs a container.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -270,7 +272,8 @@ export class ProcessingService {
       const argv = [...(app.ContainerEntrypoint ?? []), ...(app.ContainerArguments ?? [])].map(rewrite);
       if (argv.length === 0) throw invalid('ImageUri lathe:process runs ContainerEntrypoint on this machine; give one, such as ["python3", "/opt/ml/processing/input/code/prep.py"].');
       const file = argv[0] === 'python3' || argv[0] === 'python' ? python : argv[0]!;
-      const env = { ...(process.env as Record<string, string>), ...row.request.Environment, PYTHONUNBUFFERED: '1', SAGEMAKER_BASE_DIR: mlRoot, LATHE_ML_ROOT: mlRoot };
+      const own = Object.fromEntries(Object.entries(row.request.Environment ?? {}).map(([key, value]) => [key, rewrite(value)]));
+      const env = { ...(process.env as Record<string, string>), ...own, PYTHONUNBUFFERED: '1', SAGEMAKER_BASE_DIR: mlRoot, LATHE_ML_ROOT: mlRoot };
       launch = { ...base, env, process: { file, args: argv.slice(1), cwd: mlRoot, python, pythonPath: this.deps.pythonPath } };
     } else {
       const network = row.request.NetworkConfig?.EnableNetworkIsolation === false && row.request.Environment?.LATHE_NETWORK === 'host' ? 'host' : 'none';
