@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createLathe } from '../main/app';
 import { launchChromium, watchedPage } from '../test/helpers/browser';
 import { serveLathe } from '../test/helpers/serve';
+import { submitToFirstLine, tinyJobs } from './jobs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -75,6 +76,14 @@ async function processAndFirstRender(): Promise<{ spawn: number[]; render: numbe
 
 const core = await serverStartToReady();
 const ui = await processAndFirstRender();
+const firstLine = await submitToFirstLine(RUNS);
+let dockerFirstLine: string;
+try {
+  dockerFirstLine = stats(await submitToFirstLine(RUNS, 'lathe-python:local'));
+} catch (error) {
+  dockerFirstLine = `not measured: ${(error as Error).message.split('\n')[0]}`;
+}
+const tiny = await tinyJobs(Number(process.env.BENCH_TINY_JOBS ?? 100), 2);
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -83,6 +92,9 @@ process.stdout.write(
     `Home first contentful paint (navigation start):                ${stats(ui.render)}`,
     `Home first render with data (data-app-state=ready):            ${stats(ui.ready)}`,
     `  the same, on the next start of the same data folder:         ${stats(ui.warm)}`,
+    `training job submit to first line of user code, process:       ${stats(firstLine)}`,
+    `training job submit to first line of user code, Docker:        ${dockerFirstLine}`,
+    `100 tiny training jobs at concurrency 2: wall ${(tiny.wallMs / 1000).toFixed(1)} s, ${tiny.perJobMs.toFixed(0)} ms per job per slot (python3 -c pass alone: ${tiny.pythonStartMs.toFixed(0)} ms)`,
     '',
   ].join('\n'),
 );

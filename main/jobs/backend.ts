@@ -28,7 +28,7 @@ export interface ProcessCommand {
   cwd: string;
   /** The interpreter that runs Lathe's supervisor (the job's own Python). */
   python: string;
-  /** resources/python, for `python -m lathe.supervise`. */
+  /** resources/python, where lathe/supervise.py lives. */
   pythonPath: string;
 }
 

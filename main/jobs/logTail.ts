@@ -2,6 +2,7 @@
  * Follows a job's log file as it grows (the job writes it, possibly while Lathe was not running),
  * line by line. Polling rather than fs.watch: it works on every file system and across restarts.
  */
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { JobExit } from './backend';
@@ -18,6 +19,7 @@ export class LogTail {
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
   private timer: NodeJS.Timeout | null = null;
+  private watcher: fs.FSWatcher | null = null;
   private reading: Promise<void> = Promise.resolve();
 
   /**
@@ -33,12 +35,28 @@ export class LogTail {
   start(): void {
     if (this.timer) return;
     const tick = () => {
-      this.reading = this.reading.then(() => this.readAvailable()).catch(() => undefined);
+      this.read();
       void this.reading.then(() => {
         if (this.timer) this.timer = setTimeout(tick, POLL_MS);
       });
     };
     this.timer = setTimeout(tick, 0);
+    // Where the file system reports writes, a line arrives at once; the poll covers the rest.
+    try {
+      this.watcher = fs.watch(this.file, { persistent: false }, () => this.read());
+      this.watcher.on('error', () => this.unwatch());
+    } catch {
+      this.watcher = null;
+    }
+  }
+
+  private read(): void {
+    this.reading = this.reading.then(() => this.readAvailable()).catch(() => undefined);
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = null;
   }
 
   /** Reads to the end of the file and delivers a last unterminated line; then stops polling. */
@@ -54,6 +72,7 @@ export class LogTail {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.unwatch();
   }
 
   private async readAvailable(): Promise<void> {

@@ -31,7 +31,7 @@ export function isSupervisor(pid: number, jobDir: string): boolean {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // A zombie has ended: it is only waiting for its parent to collect it.
     if (/^\d+ \(.*\) Z /s.test(stat)) return false;
-    return cmdline.includes('lathe.supervise') && cmdline.includes(jobDir);
+    return cmdline.some((arg) => arg.endsWith('supervise.py')) && cmdline.includes(jobDir);
   } catch {
     return false;
   }
@@ -39,25 +39,27 @@ export function isSupervisor(pid: number, jobDir: string): boolean {
 
 export class ProcessBackend implements JobBackend {
   readonly name = 'process' as const;
+  /** Supervisors this Lathe started: their exit wakes wait() at once instead of at the next poll. */
+  private readonly exits = new Map<number, Promise<void>>();
 
   async launch(launch: JobLaunch): Promise<JobHandle> {
     const command = launch.process;
     if (!command) throw new Error('the process backend needs a command');
     for (const stale of ['exit.json', 'supervisor.json']) fs.rmSync(path.join(launch.jobDir, stale), { force: true });
-    const args = ['-m', 'lathe.supervise', '--dir', launch.jobDir, '--log', launch.logFile, '--cwd', command.cwd, '--grace', String(launch.stopGraceSeconds)];
+    // -S: the supervisor needs only the standard library, and skipping site-packages halves its start.
+    const args = ['-S', path.join(command.pythonPath, 'lathe', 'supervise.py'), '--dir', launch.jobDir, '--log', launch.logFile, '--cwd', command.cwd, '--grace', String(launch.stopGraceSeconds)];
     if (launch.maxRuntimeSeconds !== undefined) args.push('--max-runtime', String(Math.max(launch.maxRuntimeSeconds, 0.001)));
     args.push('--', command.file, ...command.args);
     const env: Record<string, string> = { ...launch.env };
     if (launch.gpus.length > 0) env.CUDA_VISIBLE_DEVICES = launch.gpus.join(',');
     else if (!('CUDA_VISIBLE_DEVICES' in env)) env.CUDA_VISIBLE_DEVICES = '';
-    // The supervisor finds lathe.supervise on PYTHONPATH; the job's own PYTHONPATH is in env already.
-    env.PYTHONPATH = [command.pythonPath, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
     const child = spawn(command.python, args, { cwd: command.cwd, env, detached: true, stdio: 'ignore' });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', (error) => reject(new Error(`could not start ${command.python}: ${error.message}`)));
       child.once('spawn', () => resolve(child.pid!));
     });
     child.unref();
+    this.exits.set(pid, new Promise((resolve) => child.once('exit', () => resolve())));
     // The handle is good once the supervisor has started the job (or recorded that it could not).
     for (;;) {
       if (fs.existsSync(path.join(launch.jobDir, 'supervisor.json')) || fs.existsSync(path.join(launch.jobDir, 'exit.json'))) break;
@@ -74,7 +76,10 @@ export class ProcessBackend implements JobBackend {
     const exitFile = path.join(handle.jobDir, 'exit.json');
     for (;;) {
       const exit = readJson<JobExit>(exitFile);
-      if (exit) return { exitCode: exit.exitCode, signal: exit.signal, reason: exit.reason };
+      if (exit) {
+        this.exits.delete(handle.pid);
+        return { exitCode: exit.exitCode, signal: exit.signal, reason: exit.reason };
+      }
       if (!isSupervisor(handle.pid, handle.jobDir)) {
         // It may have written exit.json between the two checks.
         const late = readJson<JobExit>(exitFile);
@@ -83,7 +88,8 @@ export class ProcessBackend implements JobBackend {
         return { exitCode: null, signal: null, reason: null, vanished: true };
       }
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      await sleep(POLL_MS);
+      const exited = this.exits.get(handle.pid);
+      await (exited ? Promise.race([exited, sleep(POLL_MS)]) : sleep(POLL_MS));
     }
   }
 

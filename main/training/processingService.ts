@@ -273,7 +273,8 @@ export class ProcessingService {
       if (argv.length === 0) throw invalid('ImageUri lathe:process runs ContainerEntrypoint on this machine; give one, such as ["python3", "/opt/ml/processing/input/code/prep.py"].');
       const file = argv[0] === 'python3' || argv[0] === 'python' ? python : argv[0]!;
       const own = Object.fromEntries(Object.entries(row.request.Environment ?? {}).map(([key, value]) => [key, rewrite(value)]));
-      const env = { ...(process.env as Record<string, string>), ...own, PYTHONUNBUFFERED: '1', SAGEMAKER_BASE_DIR: mlRoot, LATHE_ML_ROOT: mlRoot };
+      const pythonPath = [this.deps.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+      const env = { ...(process.env as Record<string, string>), PYTHONPATH: pythonPath, ...own, PYTHONUNBUFFERED: '1', SAGEMAKER_BASE_DIR: mlRoot, LATHE_ML_ROOT: mlRoot };
       launch = { ...base, env, process: { file, args: argv.slice(1), cwd: mlRoot, python, pythonPath: this.deps.pythonPath } };
     } else {
       const network = row.request.NetworkConfig?.EnableNetworkIsolation === false && row.request.Environment?.LATHE_NETWORK === 'host' ? 'host' : 'none';

@@ -461,6 +461,8 @@ export class TrainingService {
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       ...trainingEnvironment({ ...envInput, root: mlRoot }),
+      // Lathe's package (the built-ins, and the SDK for scripts) ahead of the job's own PYTHONPATH.
+      PYTHONPATH: [this.deps.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PYTHONUNBUFFERED: '1',
       OMP_NUM_THREADS: String(numCpus),
       OPENBLAS_NUM_THREADS: String(numCpus),
@@ -526,8 +528,7 @@ export class TrainingService {
     this.transition(row, 'InProgress', 'Uploading', 'Packing model.tar.gz and output.tar.gz');
     const outputDir = path.join(plan.outputDir, row.name, 'output');
     const modelArtifacts = path.join(outputDir, 'model.tar.gz');
-    await packFolder(paths.model, modelArtifacts);
-    await packFolder(paths.outputData, path.join(outputDir, 'output.tar.gz'));
+    await Promise.all([packFolder(paths.model, modelArtifacts), packFolder(paths.outputData, path.join(outputDir, 'output.tar.gz'))]);
     const done = this.require(row.name);
     done.modelArtifacts = modelArtifacts;
     done.finalMetrics = row.finalMetrics;

@@ -3,7 +3,7 @@
 Lathe starts this detached (its own session); it starts the job's command in a process group of
 its own with stdout and stderr appended to the job's log, and writes exit.json when the job ends:
 
-    python3 -m lathe.supervise --dir JOBDIR --log LOG [--max-runtime S] [--grace S] -- CMD ARGS...
+    python3 -S supervise.py --dir JOBDIR --log LOG [--max-runtime S] [--grace S] -- CMD ARGS...
 
 Signals it understands (sent by Lathe, possibly a later run of Lathe):
   SIGTERM  stop: SIGTERM to the job's group, SIGKILL after the grace period (SageMaker's StopTrainingJob).
