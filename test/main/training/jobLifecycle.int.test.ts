@@ -263,3 +263,41 @@ describe('jobs survive Lathe', () => {
     expect((await lathe.router.invoke('training.logs', { TrainingJobName: 'queued' })).lines).toEqual(['queued ran']);
   });
 });
+
+describe('GPU slots', () => {
+  it('gives a GPU job its GPU through CUDA_VISIBLE_DEVICES, queues the next GPU job, and lets CPU jobs run meanwhile', async () => {
+    const home = tmpDir();
+    // An nvidia-smi that reports one H100, as the real one does (recorded output).
+    const bin = path.join(home, 'bin');
+    fs.mkdirSync(bin);
+    const fixture = path.resolve('test', 'fixtures', 'nvidia-smi', 'h100-x1.query.txt');
+    fs.writeFileSync(path.join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$*" in *--query-gpu*) cat ${JSON.stringify(fixture)};; *) exit 0;; esac\n`, { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      const lathe = await start(home);
+      await until('the GPU', () => lathe.router.invoke('system.info', { refresh: true }), (info) => info.gpu.gpus.length === 1);
+      const report = script(home, 'import os, time\nprint("gpus", repr(os.environ["CUDA_VISIBLE_DEVICES"]), os.environ["SM_NUM_GPUS"], flush=True)\ntime.sleep(float(os.environ.get("HOLD", "0")))\n');
+      const gpu = { ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 1 } };
+      await lathe.router.invoke('training.create', scriptJob('gpu-1', report, { ...gpu, Environment: { HOLD: '3' } }));
+      await training(lathe, 'gpu-1');
+      await lathe.router.invoke('training.create', scriptJob('gpu-2', report, gpu));
+      await lathe.router.invoke('training.create', scriptJob('cpu-1', report));
+      // The CPU job runs to the end while the second GPU job still waits for the only GPU.
+      expect(await finished(lathe, 'cpu-1')).toMatchObject({ TrainingJobStatus: 'Completed' });
+      const waiting = await describeJob(lathe, 'gpu-2');
+      expect(waiting).toMatchObject({ SecondaryStatus: 'Pending' });
+      expect(waiting.SecondaryStatusTransitions[0]?.StatusMessage).toBe('Waiting for a GPU');
+      expect(await finished(lathe, 'gpu-1')).toMatchObject({ TrainingJobStatus: 'Completed' });
+      expect(await finished(lathe, 'gpu-2')).toMatchObject({ TrainingJobStatus: 'Completed' });
+      const first = async (name: string) => (await lathe.router.invoke('training.logs', { TrainingJobName: name })).lines[0];
+      expect(await first('gpu-1')).toBe("gpus '0' 1");
+      expect(await first('gpu-2')).toBe("gpus '0' 1");
+      expect(await first('cpu-1')).toBe("gpus '' 0");
+      const listed = (await lathe.router.invoke('training.list', {})).TrainingJobSummaries;
+      expect(Object.fromEntries(listed.map((s) => [s.TrainingJobName, s.Gpus]))).toEqual({ 'gpu-1': 1, 'gpu-2': 1, 'cpu-1': 0 });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});
