@@ -32,12 +32,36 @@ export function loadCatalog(pythonPath: string): BuiltinAlgorithm[] {
   return cached.algorithms;
 }
 
-/** Python's float(): decimal, exponent, underscores between digits, surrounding spaces. */
+/** Python's float(): decimal, exponent, underscores between digits (after strip()). */
 const PY_NUMBER = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 
+/** What Python's str.isspace() calls whitespace: unlike JS trim(), it includes U+001C–U+001F and U+0085, and not U+FEFF. */
+const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+
+/** Python's str.strip(). */
+export function pyStrip(text: string): string {
+  return text.replace(PY_STRIP, '');
+}
+
+const UNICODE_DIGIT = /\p{Nd}/u;
+
+/** Python's float() reads any Unicode decimal digit (full-width ５ is 5); digits come in runs of ten from zero. */
+function asciiDigits(text: string): string {
+  return [...text]
+    .map((char) => {
+      if (char >= '0' && char <= '9') return char;
+      if (!UNICODE_DIGIT.test(char)) return char;
+      let start = char.codePointAt(0)!;
+      while (UNICODE_DIGIT.test(String.fromCodePoint(start - 1))) start -= 1;
+      return String((char.codePointAt(0)! - start) % 10);
+    })
+    .join('');
+}
+
 function parseNumber(text: string): number | null {
-  const trimmed = text.trim();
-  return PY_NUMBER.test(trimmed) ? Number(trimmed.replace(/_/g, '')) : null;
+  const stripped = asciiDigits(pyStrip(text));
+  return PY_NUMBER.test(stripped) ? Number(stripped.replace(/_/g, '')) : null;
 }
 
 /** The message for one bad value, or null when it is fine. Mirrors lathe/algorithms/hyperparameters.py. */
@@ -57,13 +81,13 @@ export function checkValue(info: HyperparameterInfo, text: string): string | nul
       break;
     }
     case 'boolean': {
-      const lowered = text.trim().toLowerCase();
+      const lowered = pyStrip(text).toLowerCase();
       if (!['true', '1', 'false', '0'].includes(lowered)) return `hyperparameter ${info.name} must be true or false, got ${JSON.stringify(text)}`;
       value = lowered === 'true' || lowered === '1';
       break;
     }
     default:
-      value = text.trim();
+      value = pyStrip(text);
   }
   if (typeof value === 'number') {
     if (info.min !== undefined && value < info.min) return `hyperparameter ${info.name} must be at least ${info.min}, got ${text}`;
@@ -90,7 +114,7 @@ export function validateHyperparameters(algorithm: BuiltinAlgorithm, given: Reco
     const problem = checkValue(info, text);
     if (problem) problems.push(problem);
   }
-  if (algorithm.name === 'xgboost' && given.objective?.startsWith('multi:') && given.num_class === undefined) {
+  if (algorithm.name === 'xgboost' && pyStrip(given.objective ?? '').startsWith('multi:') && given.num_class === undefined) {
     problems.push(`hyperparameter num_class is required with objective ${given.objective}`);
   }
   if (problems.length > 0) throw invalid(`HyperParameters: ${problems.join('; ')}.`, { field: 'HyperParameters' });

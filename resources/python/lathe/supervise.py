@@ -55,7 +55,8 @@ def main(argv):
 
     started = time.time()
     state = {"reason": None}
-    lock = threading.Lock()
+    # Re-entrant: a second signal can arrive while the first handler holds it.
+    lock = threading.RLock()
     log = open(args.log, "ab", buffering=0)
     try:
         child = subprocess.Popen(command, cwd=args.cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
