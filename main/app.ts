@@ -123,10 +123,11 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const backends = {
       process: processBackend,
       // Loaded on first use: most sessions never start a container.
-      docker: async () => {
-        const { DockerBackend, dockerAvailable } = await import('./jobs/dockerBackend');
+      docker: async (image?: string) => {
+        const { DockerBackend, dockerAvailable, imageExists } = await import('./jobs/dockerBackend');
         const available = await dockerAvailable();
         if (!available.ok) throw new Error(available.message);
+        if (image && !(await imageExists(image))) throw new Error(`the image ${image} is not on this machine; build it or \`docker load\` it first (Lathe reaches no registry)`);
         const backend = dockerBackend ?? new DockerBackend();
         dockerBackend = backend;
         return backend;

@@ -102,7 +102,7 @@ export class ProcessingService {
     this.plan(request);
     if (!PROCESS_IMAGES.has(request.AppSpecification.ImageUri)) {
       try {
-        await this.deps.backends.docker();
+        await this.deps.backends.docker(request.AppSpecification.ImageUri);
       } catch (error) {
         throw unavailable(`AppSpecification.ImageUri ${request.AppSpecification.ImageUri} needs Docker: ${(error as Error).message}`);
       }

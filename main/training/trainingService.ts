@@ -30,8 +30,8 @@ import type { TrainingJobRow, TrainingStore } from './trainingStore';
 
 export interface TrainingBackends {
   process: JobBackend;
-  /** The Docker backend, or throws why there is none (no engine, engine unreachable). */
-  docker(): Promise<JobBackend>;
+  /** The Docker backend, or throws why there is none (no engine, engine unreachable, no such image). */
+  docker(image?: string): Promise<JobBackend>;
 }
 
 export interface TrainingServiceDeps {
@@ -317,7 +317,7 @@ export class TrainingService {
 
   private async dockerFor(image: string): Promise<JobBackend> {
     try {
-      return await this.deps.backends.docker();
+      return await this.deps.backends.docker(image);
     } catch (error) {
       throw unavailable(`TrainingImage ${image} needs Docker: ${(error as Error).message}`);
     }
