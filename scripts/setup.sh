@@ -73,4 +73,7 @@ fi
 
 say "building the renderer and Electron bundles"
 npx --no-install electron-vite build >/dev/null
+# The Docker engine (dockerd --bridge=none) and the local image lathe-python:local for the
+# Docker backend's tests; a person who does not use Docker never needs them.
+if [ "$mode" = test ]; then bash scripts/docker.sh; fi
 say "ready"
