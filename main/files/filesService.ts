@@ -2,7 +2,7 @@
  * The file picker and data preview behind the create forms: a folder's entries, and the first rows
  * of a data file (or of the first data file in a folder), with its delimiter sniffed. Read-only.
  */
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

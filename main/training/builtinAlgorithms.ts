@@ -90,6 +90,7 @@ export function checkValue(info: HyperparameterInfo, text: string): string | nul
       value = pyStrip(text);
   }
   if (typeof value === 'number') {
+    if (info.min !== undefined && info.minExclusive && value <= info.min) return `hyperparameter ${info.name} must be above ${info.min}, got ${text}`;
     if (info.min !== undefined && value < info.min) return `hyperparameter ${info.name} must be at least ${info.min}, got ${text}`;
     if (info.max !== undefined && value > info.max) return `hyperparameter ${info.name} must be at most ${info.max}, got ${text}`;
   }

@@ -1,5 +1,6 @@
 /** What the command palette offers. Navigation comes from the pane registry. */
 import { PANES } from '../panes/registry';
+import { useJobsStore } from '../state/jobsStore';
 import { useSettingsStore } from '../state/settingsStore';
 import { useSystemStore } from '../state/systemStore';
 import { useWorkbenchStore } from '../state/workbenchStore';
@@ -7,7 +8,7 @@ import { useWorkbenchStore } from '../state/workbenchStore';
 export interface Command {
   id: string;
   title: string;
-  group: 'Go to' | 'System' | 'Theme';
+  group: 'Go to' | 'Jobs' | 'System' | 'Theme';
   keywords: string[];
   run(): void;
 }
@@ -29,6 +30,16 @@ export function buildCommands(): Command[] {
   });
   return [
     ...navigation,
+    {
+      id: 'jobs.create',
+      title: 'New training job',
+      group: 'Jobs',
+      keywords: ['train', 'create', 'xgboost', 'script', 'model'],
+      run: () => {
+        useJobsStore.getState().show({ mode: 'create', from: null, back: null });
+        useWorkbenchStore.getState().showPane('jobs');
+      },
+    },
     {
       id: 'system.refresh',
       title: 'Refresh system info',

@@ -4,8 +4,9 @@
  * are listed.
  */
 import type { ComponentType } from 'react';
-import { House, Settings, type LucideIcon } from 'lucide-react';
+import { House, ListChecks, Settings, type LucideIcon } from 'lucide-react';
 import { HomePane } from './HomePane';
+import { JobsPane } from './JobsPane';
 import { SettingsPane } from './SettingsPane';
 
 export interface PaneDefinition {
@@ -19,6 +20,7 @@ export interface PaneDefinition {
 
 export const PANES = [
   { id: 'home', title: 'Home', icon: House, component: HomePane, placement: 'top' },
+  { id: 'jobs', title: 'Jobs', icon: ListChecks, component: JobsPane, placement: 'top' },
   { id: 'settings', title: 'Settings', icon: Settings, component: SettingsPane, placement: 'bottom' },
 ] as const satisfies readonly PaneDefinition[];
 

@@ -8,6 +8,8 @@ import type { Connection } from '../api/client';
 import { useAppInfoStore } from './appInfoStore';
 import { useConnectionStore } from './connectionStore';
 import { useEventsStore } from './eventsStore';
+import { useJobDetailStore } from './jobDetailStore';
+import { useJobsStore } from './jobsStore';
 import { useSettingsStore } from './settingsStore';
 import { useSystemStore } from './systemStore';
 import { useWorkbenchStore, type ResolvedTheme } from './workbenchStore';
@@ -19,6 +21,17 @@ export function loadAll(): Promise<void> {
     useEventsStore.getState().load(),
     useAppInfoStore.getState().load(),
   ]).then(() => undefined);
+}
+
+/** After a lost connection: what the Jobs pane had loaded, again (events were missed meanwhile). */
+function reloadJobs(): void {
+  if (useJobsStore.getState().loaded) void useJobsStore.getState().load();
+  const detail = useJobDetailStore.getState();
+  const job = detail.job;
+  if (job) {
+    detail.close();
+    useJobDetailStore.getState().open(job);
+  }
 }
 
 function watchTheme(): () => void {
@@ -48,12 +61,18 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
     bridge.on('system.changed', (info) => useSystemStore.getState().received(info)),
     bridge.on('settings.changed', (settings) => useSettingsStore.getState().received(settings)),
     bridge.on('events.changed', (entry) => useEventsStore.getState().received(entry)),
+    bridge.on('jobs.changed', (job) => {
+      useJobsStore.getState().received(job);
+      useJobDetailStore.getState().jobChanged(job);
+    }),
+    bridge.on('jobs.log', (line) => useJobDetailStore.getState().receivedLog(line)),
     connection.onChange((state) => {
       useConnectionStore.getState().changed(state);
       if (state === 'reconnecting') lost = true;
       if (state === 'open' && lost) {
         lost = false;
         void loadAll();
+        reloadJobs();
       }
     }),
     watchTheme(),

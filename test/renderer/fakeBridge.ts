@@ -1,8 +1,9 @@
 import { CHANNELS, type Channel, type ChannelResponses, type EventName, type EventPayloads } from '../../main/contract/channels';
 import type { LatheBridge } from '../../main/contract/bridge';
-import { ok, type Result } from '../../main/contract/result';
+import { fail, ok, type Result } from '../../main/contract/result';
 import type { RequestOf } from '../../main/contract/schemas';
 import { events, settings, systemInfo } from './fixtures';
+import { algorithms } from './jobFixtures';
 
 type Handlers = { [C in Channel]?: (payload: RequestOf<C>) => Result<ChannelResponses[C]> | Promise<Result<ChannelResponses[C]>> };
 
@@ -25,6 +26,13 @@ export class FakeBridge implements LatheBridge {
         concurrency: { ...settings.concurrency, ...(patch.concurrency as object | undefined) },
       }),
     'events.list': () => ok(events),
+    'training.list': () => ok({ TrainingJobSummaries: [] }),
+    'processing.list': () => ok({ ProcessingJobSummaries: [] }),
+    'training.algorithms': () => ok({ algorithms }),
+    'training.describe': ({ TrainingJobName }) => fail('not-found', `Training job ${TrainingJobName} does not exist.`),
+    'training.logs': () => ok({ lines: [], start: 0, next: 0, total: 0, complete: true }),
+    'training.metrics': () => ok({ series: [] }),
+    'files.list': ({ path }) => ok({ path: path ?? '/home/me', parent: path === '/' ? null : '/', entries: [], truncated: false }),
   };
 
   constructor(overrides: Handlers = {}) {

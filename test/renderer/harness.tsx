@@ -4,6 +4,9 @@ import { App } from '../../renderer/App';
 import { useAppInfoStore } from '../../renderer/state/appInfoStore';
 import { useConnectionStore } from '../../renderer/state/connectionStore';
 import { useEventsStore } from '../../renderer/state/eventsStore';
+import { useFilesStore } from '../../renderer/state/filesStore';
+import { useJobDetailStore } from '../../renderer/state/jobDetailStore';
+import { useJobsStore } from '../../renderer/state/jobsStore';
 import { useSettingsStore } from '../../renderer/state/settingsStore';
 import { useSystemStore } from '../../renderer/state/systemStore';
 import { useWorkbenchStore } from '../../renderer/state/workbenchStore';
@@ -16,6 +19,12 @@ const RESETS = [
   () => useWorkbenchStore.setState(useWorkbenchStore.getInitialState(), true),
   () => useConnectionStore.setState(useConnectionStore.getInitialState(), true),
   () => useAppInfoStore.setState(useAppInfoStore.getInitialState(), true),
+  () => useJobsStore.setState(useJobsStore.getInitialState(), true),
+  () => {
+    useJobDetailStore.getState().close();
+    useJobDetailStore.setState(useJobDetailStore.getInitialState(), true);
+  },
+  () => useFilesStore.setState(useFilesStore.getInitialState(), true),
 ];
 
 /** Every store back to its initial state, the bridge forgotten, <html> markers cleared. */

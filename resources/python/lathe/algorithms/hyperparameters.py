@@ -13,7 +13,7 @@ _KINDS = {"integer": "int", "continuous": "float", "categorical": "str", "string
 
 
 class Param:
-    def __init__(self, name, kind, default=None, required=False, low=None, high=None, choices=None, doc=""):
+    def __init__(self, name, kind, default=None, required=False, low=None, high=None, choices=None, doc="", low_exclusive=False):
         self.name = name
         self.kind = kind  # "int" | "float" | "str" | "bool"
         self.default = default
@@ -22,9 +22,12 @@ class Param:
         self.high = high
         self.choices = choices
         self.doc = doc
+        self.low_exclusive = low_exclusive
 
     def parse(self, text):
         value = self._convert(text.strip())
+        if self.low is not None and self.low_exclusive and value <= self.low:
+            raise AlgorithmError("hyperparameter %s must be above %s, got %s" % (self.name, self.low, text))
         if self.low is not None and value < self.low:
             raise AlgorithmError("hyperparameter %s must be at least %s, got %s" % (self.name, self.low, text))
         if self.high is not None and value > self.high:
@@ -87,7 +90,7 @@ def load_spec(algorithm):
                 Param(
                     item["name"], _KINDS[item["type"]], item.get("default"), item.get("required", False),
                     item.get("min"), item.get("max"), tuple(item["values"]) if "values" in item else None,
-                    item.get("description", ""),
+                    item.get("description", ""), item.get("minExclusive", False),
                 )
                 for item in entry["hyperparameters"]
             ]
