@@ -30,7 +30,7 @@ function FamilyChart({ family, series }: { family: string; series: JobMetricSeri
         <Tooltip />
         <Legend />
         {series.map((s, i) => (
-          <Line key={s.name} type="monotone" dataKey={s.name} stroke={COLOURS[i % COLOURS.length]} dot={false} isAnimationActive={false} connectNulls />
+          <Line key={s.name} type="linear" dataKey={s.name} stroke={COLOURS[i % COLOURS.length]} dot={false} isAnimationActive={false} connectNulls />
         ))}
       </LineChart>
     </figure>
