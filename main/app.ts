@@ -116,7 +116,8 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       slots.notify();
     };
     owned.add(bus.onEvent((name, payload) => (name === 'system.changed' ? trackGpus(payload as SystemInfo) : undefined)));
-    void system.info().then(trackGpus, () => undefined);
+    // Asked only when a GPU job needs the answer: probing at start would cost every start ~200 ms.
+    const gpusReady = async () => trackGpus(await system.info());
     const processBackend = new ProcessBackend();
     let dockerBackend: JobBackend | null = null;
     owned.add({ dispose: () => dockerBackend?.dispose() });
@@ -135,6 +136,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     };
     const jobOptions = {
       slots,
+      gpusReady,
       backends,
       bus,
       events,

@@ -36,6 +36,8 @@ export interface ProcessingServiceDeps {
   home: string;
   pythonPath: string;
   slots: SlotPool;
+  /** Learns the machine's GPUs (the system probe) before a GPU job is planned or scheduled. */
+  gpusReady?: () => Promise<void>;
   backends: TrainingBackends;
   runJobs?: boolean;
   stopGraceSeconds?: number;
@@ -99,6 +101,7 @@ export class ProcessingService {
   async create(request: CreateProcessingJobRequest, actor: string): Promise<{ ProcessingJobArn: string }> {
     const name = request.ProcessingJobName;
     if (this.deps.store.get(name)) throw conflict(`Processing job ${name} already exists; processing job names must be unique.`);
+    if (wantsGpu(request.ProcessingResources.ClusterConfig.InstanceType)) await this.deps.gpusReady?.();
     this.plan(request);
     if (!PROCESS_IMAGES.has(request.AppSpecification.ImageUri)) {
       try {

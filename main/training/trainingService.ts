@@ -46,6 +46,8 @@ export interface TrainingServiceDeps {
   home: string;
   pythonPath: string;
   slots: SlotPool;
+  /** Learns the machine's GPUs (the system probe) before a GPU job is planned or scheduled. */
+  gpusReady?: () => Promise<void>;
   backends: TrainingBackends;
   /** SIGTERM → SIGKILL grace on stop (SageMaker: 120 s). */
   stopGraceSeconds?: number;
@@ -103,6 +105,10 @@ export class TrainingService {
       }
     }
     this.schedule();
+    // Queued GPU jobs wait for the first GPU probe of this run.
+    if (deps.store.unfinished().some((row) => !row.handle && wantsGpu(row.request.ResourceConfig?.InstanceType))) {
+      void deps.gpusReady?.().then(() => this.schedule(), () => undefined);
+    }
   }
 
   get objectStore(): string {
@@ -128,6 +134,7 @@ export class TrainingService {
   async create(request: CreateTrainingJobRequest, actor: string): Promise<{ TrainingJobArn: string }> {
     const name = request.TrainingJobName;
     if (this.deps.store.get(name)) throw conflict(`Training job ${name} already exists; training job names must be unique.`);
+    if (wantsGpu(request.ResourceConfig?.InstanceType)) await this.deps.gpusReady?.();
     const plan = this.plan(request); // validates everything before anything is stored
     if ('image' in plan.algorithm && plan.algorithm.image) await this.dockerFor(plan.algorithm.image);
     const now = this.now();
