@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { paneById } from '../panes/registry';
 import { useWorkbenchStore } from '../state/workbenchStore';
 import { ActivityBar } from './ActivityBar';
@@ -16,7 +17,9 @@ export function Workbench() {
     <div className="workbench">
       <ActivityBar />
       <main className="main-area" aria-label={pane.title} data-pane={pane.id}>
-        <Pane />
+        <Suspense fallback={<div className="pane-loading" role="status">Loading {pane.title}…</div>}>
+          <Pane />
+        </Suspense>
       </main>
       <StatusBar />
       <CommandPalette />

@@ -3,11 +3,13 @@
  * the command palette ("Go to …") and the main area all read this array. Only panes that work
  * are listed.
  */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { House, ListChecks, Settings, type LucideIcon } from 'lucide-react';
 import { HomePane } from './HomePane';
-import { JobsPane } from './JobsPane';
 import { SettingsPane } from './SettingsPane';
+
+// Home opens first and stays in the main bundle; the other work panes load when first opened.
+const JobsPane = lazy(() => import('./JobsPane').then((module) => ({ default: module.JobsPane })));
 
 export interface PaneDefinition {
   id: string;
