@@ -102,19 +102,64 @@ export class LogTail {
   }
 }
 
-/** A window of a log file's lines; negative start counts from the end. */
-export async function readLogLines(file: string, start: number, limit: number): Promise<{ lines: string[]; start: number; total: number }> {
-  let text: string;
+/** Where each complete line of a log file starts, extended as the file grows. */
+interface LineIndex {
+  ino: number;
+  /** starts[i] is the byte offset of line i; the last entry is the end of the last complete line. */
+  starts: number[];
+}
+
+const INDEXES = new Map<string, LineIndex>();
+const MAX_INDEXES = 32;
+
+async function lineIndex(handle: fsp.FileHandle, file: string, size: number, ino: number): Promise<LineIndex> {
+  let index = INDEXES.get(file);
+  if (!index || index.ino !== ino || index.starts.at(-1)! > size) index = { ino, starts: [0] };
+  INDEXES.delete(file);
+  INDEXES.set(file, index); // most recently used last
+  if (INDEXES.size > MAX_INDEXES) INDEXES.delete(INDEXES.keys().next().value!);
+  const buffer = Buffer.alloc(CHUNK);
+  let position = index.starts.at(-1)!;
+  while (position < size) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size - position), position);
+    if (bytesRead === 0) break;
+    for (let at = buffer.indexOf(10); at !== -1 && at < bytesRead; at = buffer.indexOf(10, at + 1)) index.starts.push(position + at + 1);
+    position += bytesRead;
+  }
+  return index;
+}
+
+/**
+ * A window of a log file's lines; negative start counts from the end. Only complete lines count
+ * unless `includePartial` (the job has ended, so an unterminated last line is final). Reads only
+ * what is new since the last call and the bytes of the window, so following a large log is cheap.
+ */
+export async function readLogLines(file: string, start: number, limit: number, includePartial = true): Promise<{ lines: string[]; start: number; total: number }> {
+  let handle: fsp.FileHandle;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    handle = await fsp.open(file, 'r');
   } catch {
     return { lines: [], start: 0, total: 0 };
   }
-  const all = text.split('\n');
-  if (all.at(-1) === '') all.pop();
-  const total = all.length;
-  const from = start < 0 ? Math.max(total + start, 0) : Math.min(start, total);
-  return { lines: all.slice(from, from + limit).map((line) => line.replace(/\r$/, '')), start: from, total };
+  try {
+    const stat = await handle.stat();
+    const index = await lineIndex(handle, file, stat.size, stat.ino);
+    const complete = index.starts.length - 1;
+    const partial = includePartial && stat.size > index.starts[complete]!;
+    const total = complete + (partial ? 1 : 0);
+    const from = start < 0 ? Math.max(total + start, 0) : Math.min(start, total);
+    const to = Math.min(from + limit, total);
+    if (to <= from) return { lines: [], start: from, total };
+    const begin = index.starts[from]!;
+    const finish = to <= complete ? index.starts[to]! : stat.size;
+    const bytes = Buffer.alloc(finish - begin);
+    await handle.read(bytes, 0, bytes.length, begin);
+    const lines = bytes.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return { lines: lines.map((line) => line.replace(/\r$/, '')), start: from, total };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Waits for a job's end while delivering its log lines; every line is delivered before it resolves. */

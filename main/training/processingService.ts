@@ -152,8 +152,9 @@ export class ProcessingService {
 
   async logs(name: string, start = -1000, limit = 1000): Promise<JobLogPage> {
     const row = this.require(name);
-    const page = await readLogLines(this.logFile(name), start, limit);
-    return { ...page, next: page.start + page.lines.length, complete: row.status !== 'InProgress' && row.status !== 'Stopping' };
+    const complete = row.status !== 'InProgress' && row.status !== 'Stopping';
+    const page = await readLogLines(this.logFile(name), start, limit, complete);
+    return { ...page, next: page.start + page.lines.length, complete };
   }
 
   stop(name: string, actor: string): Record<string, never> {

@@ -126,6 +126,19 @@ describe('LogTail', () => {
 });
 
 describe('readLogLines', () => {
+  it('counts an unterminated last line only once the job has ended, and picks up where it left off as the log grows', async () => {
+    const file = path.join(tmpDir(), 'grow.log');
+    fs.writeFileSync(file, 'a\nb\npart');
+    expect(await readLogLines(file, 0, 10, false)).toEqual({ lines: ['a', 'b'], start: 0, total: 2 });
+    expect(await readLogLines(file, 0, 10, true)).toEqual({ lines: ['a', 'b', 'part'], start: 0, total: 3 });
+    fs.appendFileSync(file, 'ial line\nc\n');
+    expect(await readLogLines(file, 2, 10, false)).toEqual({ lines: ['partial line', 'c'], start: 2, total: 4 });
+    expect(await readLogLines(file, -1, 10, false)).toEqual({ lines: ['c'], start: 3, total: 4 });
+    // A log replaced by a shorter one (a job folder reused) is indexed afresh.
+    fs.writeFileSync(file, 'x\n');
+    expect(await readLogLines(file, 0, 10, false)).toEqual({ lines: ['x'], start: 0, total: 1 });
+  });
+
   const content = 'l0\nl1\r\nl2\nl3\nl4\n';
 
   it.each([
