@@ -26,6 +26,7 @@ import type { SystemInfo } from './contract/model';
 import type { JobBackend } from './jobs/backend';
 import { ProcessBackend } from './jobs/processBackend';
 import { SlotPool } from './jobs/slots';
+import { acquireRunnerLock } from './jobs/runnerLock';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -134,6 +135,17 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         return backend;
       },
     };
+    // Only one Lathe per data folder runs jobs; another one (the CLI beside the app) records requests.
+    let runJobs = options.runJobs ?? true;
+    if (runJobs) {
+      const lock = acquireRunnerLock(layout.home);
+      if ('heldBy' in lock) {
+        runJobs = false;
+        logger.info(`the Lathe with pid ${lock.heldBy} runs this data folder's jobs; this one only records requests`);
+      } else {
+        owned.add({ dispose: () => lock.release() });
+      }
+    }
     const jobOptions = {
       slots,
       gpusReady,
@@ -144,7 +156,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       pythonPath: pythonResourcesDir(),
       // The interpreter the system service selected: LATHE_PYTHON, then Settings, then the first healthy one.
       python: async () => (await system.info()).python.selected,
-      runJobs: options.runJobs ?? true,
+      runJobs,
       stopJobsOnDispose: options.stopJobsOnDispose ?? false,
       ...(options.stopGraceSeconds !== undefined ? { stopGraceSeconds: options.stopGraceSeconds } : {}),
     };

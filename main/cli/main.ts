@@ -71,7 +71,8 @@ async function train(args: ParsedArgs): Promise<number> {
   if (args.flags.has('help')) return (out(TRAIN_USAGE + '\n'), 0);
   const request = trainingRequest(args);
   const home = stringFlag(args, 'home');
-  const server = home === undefined ? findServer(process.env, defaultHome()) : null;
+  // A Lathe already serving this data folder runs the job; otherwise this command does.
+  const server = findServer(home === undefined ? process.env : { ...process.env, LATHE_URL: '', LATHE_TOKEN: '' }, home ?? defaultHome());
   const lathe = server ? null : await createLathe({ home: home ?? defaultHome(), background: false, logEcho: true });
   const call: Caller = lathe ? (channel, payload) => lathe.router.call(channel, payload, { transport: 'cli', actor: 'cli' }) : (channel, payload) => callServer(server!, channel, payload);
   try {

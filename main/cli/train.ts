@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TrainingJobDescription } from '../contract/training';
 import type { Result } from '../contract/result';
 import { UsageError, stringFlag, type ParsedArgs } from './args';
@@ -31,7 +32,7 @@ function pairs(args: ParsedArgs, flag: string): Array<[string, string]> {
 }
 
 function uri(value: string): string {
-  return /^[a-z0-9]+:\/\//i.test(value) ? value : `file://${path.resolve(value)}`;
+  return /^[a-z0-9]+:\/\//i.test(value) ? value : pathToFileURL(path.resolve(value)).href;
 }
 
 function positive(args: ParsedArgs, flag: string): number | undefined {
@@ -68,7 +69,7 @@ export function trainingRequest(args: ParsedArgs, now = new Date()): Record<stri
     if (program.startsWith('..')) throw new UsageError(`--script ${scriptPath} must be inside --source-dir ${sourceDir}`);
     // As the SageMaker SDK sends them: JSON-encoded strings.
     hyperParameters.sagemaker_program = JSON.stringify(program);
-    hyperParameters.sagemaker_submit_directory = JSON.stringify(`file://${sourceDir}`);
+    hyperParameters.sagemaker_submit_directory = JSON.stringify(pathToFileURL(sourceDir).href);
     const metrics = pairs(args, 'metric').map(([Name, Regex]) => ({ Name, Regex }));
     spec = { TrainingImage: stringFlag(args, 'image') ?? 'lathe:process', TrainingInputMode: 'File', ...(metrics.length ? { MetricDefinitions: metrics } : {}) };
   } else {

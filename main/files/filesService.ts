@@ -100,7 +100,7 @@ async function firstDataFile(folder: string): Promise<{ file: string | null; fil
       const full = path.join(dir, dirent.name);
       if (dirent.isDirectory()) {
         if (depth < 8) await walk(full, depth + 1);
-      } else if (dirent.isFile()) {
+      } else if (dirent.isFile() || (dirent.isSymbolicLink() && (await fsp.stat(full).catch(() => null))?.isFile())) {
         files += 1;
         bytes += (await fsp.stat(full)).size;
         first ??= full;
@@ -120,10 +120,19 @@ export async function previewData(request: { path: string; rows?: number }, obje
     throw fault(error, target);
   }
   const kind = stat.isDirectory() ? 'directory' : 'file';
-  const found = kind === 'directory' ? await firstDataFile(target) : { file: target, files: 1, bytes: stat.size };
+  // A pipe or a device would block the read: only regular files are previewed.
+  if (kind === 'file' && !stat.isFile()) return { path: target, kind, files: 1, bytes: 0, delimiter: null, rows: [], truncated: false };
+  let found: { file: string | null; files: number; bytes: number };
+  try {
+    found = kind === 'directory' ? await firstDataFile(target) : { file: target, files: 1, bytes: stat.size };
+  } catch (error) {
+    throw fault(error, target);
+  }
   const empty: DataPreview = { path: found.file, kind, files: found.files, bytes: found.bytes, delimiter: null, rows: [], truncated: false };
   if (!found.file) return empty;
-  const handle = await fsp.open(found.file, 'r');
+  const handle = await fsp.open(found.file, 'r').catch((error: unknown) => {
+    throw fault(error, found.file!);
+  });
   let head: Buffer;
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);

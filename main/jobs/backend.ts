@@ -51,9 +51,15 @@ export interface DockerCommand {
 }
 
 /** Stored with the job; enough to find it again after Lathe restarts (gpus: the slots it holds). */
-export type JobHandle =
-  | { backend: 'process'; pid: number; jobDir: string; gpus?: string[] }
-  | { backend: 'docker'; containerId: string; jobDir: string; gpus?: string[] };
+export type JobHandle = (
+  | { backend: 'process'; pid: number; jobDir: string }
+  | { backend: 'docker'; containerId: string; jobDir: string }
+) & {
+  /** The GPU slots the job holds. */
+  gpus?: string[];
+  /** The log's size when this attempt started: its own lines come after it. */
+  logFrom?: number;
+};
 
 export interface JobExit {
   exitCode: number | null;
@@ -62,6 +68,9 @@ export interface JobExit {
   reason: 'Stopped' | 'MaxRuntimeExceeded' | 'Interrupted' | null;
   /** The process vanished without leaving an exit status (killed, or the machine restarted). */
   vanished?: boolean;
+  /** When the job's process started and ended (epoch ms), when known: it may have ended while Lathe was away. */
+  startedAt?: number;
+  endedAt?: number;
 }
 
 export interface JobBackend {

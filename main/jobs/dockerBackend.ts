@@ -296,14 +296,23 @@ export class DockerBackend implements JobBackend {
     }
     clearTimeout(timer.id);
     if (pump) await this.drain(handle.containerId, pump);
-    let exitCode: number | null;
+    let state: Docker.ContainerInspectInfo['State'];
     try {
-      exitCode = (await container.inspect({ abortSignal })).State.ExitCode;
+      state = (await container.inspect({ abortSignal })).State;
     } catch (error) {
       if (statusCode(error) === 404) return this.recordedExit(handle.jobDir);
       throw error;
     }
-    const exit: JobExit = { exitCode, signal: null, reason: this.readReason(handle.jobDir) };
+    const time = (iso: string | undefined) => (iso && Date.parse(iso) > 0 ? { value: Date.parse(iso) } : null);
+    const started = time(state.StartedAt);
+    const ended = time(state.FinishedAt);
+    const exit: JobExit = {
+      exitCode: state.ExitCode,
+      signal: null,
+      reason: this.readReason(handle.jobDir),
+      ...(started ? { startedAt: started.value } : {}),
+      ...(ended ? { endedAt: ended.value } : {}),
+    };
     writeJson(path.join(handle.jobDir, 'exit.json'), exit);
     await container.remove().catch((error: unknown) => {
       // Another wait() may have removed it already.
@@ -315,7 +324,7 @@ export class DockerBackend implements JobBackend {
   /** The end a wait() recorded before it removed the container; else the container vanished. */
   private recordedExit(jobDir: string): JobExit {
     const exit = readJson<JobExit>(path.join(jobDir, 'exit.json'));
-    if (exit) return { exitCode: exit.exitCode, signal: exit.signal, reason: exit.reason };
+    if (exit) return exit;
     return { exitCode: null, signal: null, reason: null, vanished: true };
   }
 

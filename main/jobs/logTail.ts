@@ -111,8 +111,20 @@ interface LineIndex {
 
 const INDEXES = new Map<string, LineIndex>();
 const MAX_INDEXES = 32;
+/** One index update at a time per file: two followers must not add the same line starts twice. */
+const UPDATING = new Map<string, Promise<unknown>>();
 
-async function lineIndex(handle: fsp.FileHandle, file: string, size: number, ino: number): Promise<LineIndex> {
+function lineIndex(handle: fsp.FileHandle, file: string, size: number, ino: number): Promise<LineIndex> {
+  const previous = UPDATING.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => extendIndex(handle, file, size, ino));
+  UPDATING.set(file, next);
+  void next.finally(() => {
+    if (UPDATING.get(file) === next) UPDATING.delete(file);
+  }).catch(() => undefined);
+  return next;
+}
+
+async function extendIndex(handle: fsp.FileHandle, file: string, size: number, ino: number): Promise<LineIndex> {
   let index = INDEXES.get(file);
   if (!index || index.ino !== ino || index.starts.at(-1)! > size) index = { ino, starts: [0] };
   INDEXES.delete(file);

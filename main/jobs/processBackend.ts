@@ -11,6 +11,25 @@ import type { JobBackend, JobExit, JobHandle, JobLaunch } from './backend';
 
 const POLL_MS = 200;
 
+/** exit.json as supervise.py writes it (times in epoch seconds). */
+interface ExitFile {
+  exitCode: number | null;
+  signal: string | null;
+  reason: JobExit['reason'];
+  startedAt?: number;
+  endedAt?: number;
+}
+
+function fromExitFile(exit: ExitFile): JobExit {
+  return {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    reason: exit.reason,
+    ...(exit.startedAt ? { startedAt: Math.round(exit.startedAt * 1000) } : {}),
+    ...(exit.endedAt ? { endedAt: Math.round(exit.endedAt * 1000) } : {}),
+  };
+}
+
 interface SupervisorFile {
   pid: number;
   childPid: number;
@@ -75,15 +94,15 @@ export class ProcessBackend implements JobBackend {
     if (handle.backend !== 'process') throw new Error('not a process job');
     const exitFile = path.join(handle.jobDir, 'exit.json');
     for (;;) {
-      const exit = readJson<JobExit>(exitFile);
+      const exit = readJson<ExitFile>(exitFile);
       if (exit) {
         this.exits.delete(handle.pid);
-        return { exitCode: exit.exitCode, signal: exit.signal, reason: exit.reason };
+        return fromExitFile(exit);
       }
       if (!isSupervisor(handle.pid, handle.jobDir)) {
         // It may have written exit.json between the two checks.
-        const late = readJson<JobExit>(exitFile);
-        if (late) return { exitCode: late.exitCode, signal: late.signal, reason: late.reason };
+        const late = readJson<ExitFile>(exitFile);
+        if (late) return fromExitFile(late);
         this.killOrphan(handle.jobDir);
         return { exitCode: null, signal: null, reason: null, vanished: true };
       }

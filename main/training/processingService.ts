@@ -17,6 +17,7 @@ import type { JobLogPage, ProcessingJobDescription, ProcessingJobStatus, Process
 import type { CreateProcessingJobRequest } from '../contract/trainingSchemas';
 import { failureReason, syncFolder } from '../jobs/artifacts';
 import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
+import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri } from '../jobs/dataUri';
 import { resourceConfig } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
@@ -61,22 +62,31 @@ export class ProcessingService {
   private readonly active = new Map<string, Active>();
   private readonly watches = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
+  /** Picks up jobs another process (the CLI with --home) recorded in the store. */
+  private readonly tick: NodeJS.Timeout | null = null;
   private disposed = false;
 
   constructor(private readonly deps: ProcessingServiceDeps) {
     this.unsubscribe = deps.slots.onFree(() => this.schedule());
     if (deps.runJobs === false) return;
+    this.tick = setInterval(() => this.schedule(), 2000);
+    this.tick.unref();
     for (const row of deps.store.unfinished()) {
-      if (row.handle) {
-        const handle = row.handle;
+      // Lathe may have stopped between launching the job and recording where it runs: look.
+      const handle = row.handle ?? (row.startedAt ? launchedHandle(this.jobDir(row.name)) : null);
+      if (handle) {
         this.track(row.name, deps.slots.claim(handle.gpus ?? []), async (active) => {
           active.handle = handle;
           active.backend = handle.backend === 'docker' ? await deps.backends.docker() : deps.backends.process;
           if (row.status === 'Stopping') await active.backend.stop(handle);
           await this.watch(active);
         });
+      } else if (row.status === 'Stopping') {
+        this.finish(row, 'Stopped', 'Stopped before it started');
       } else if (row.startedAt) {
-        this.finish(row, 'Failed', 'Lathe stopped while it was starting this job, before the job ran.');
+        // Nothing ran: queue it again rather than fail it.
+        row.startedAt = null;
+        this.save(row);
       }
     }
     this.schedule();
@@ -141,8 +151,8 @@ export class ProcessingService {
     };
   }
 
-  list(request: { StatusEquals?: ProcessingJobStatus; NameContains?: string; MaxResults?: number; NextToken?: string }): { ProcessingJobSummaries: ProcessingJobSummary[]; NextToken?: string } {
-    const rows = this.deps.store.list({ status: request.StatusEquals, nameContains: request.NameContains });
+  list(request: { SortBy?: 'Name' | 'CreationTime' | 'Status'; SortOrder?: 'Ascending' | 'Descending'; StatusEquals?: ProcessingJobStatus; NameContains?: string; MaxResults?: number; NextToken?: string }): { ProcessingJobSummaries: ProcessingJobSummary[]; NextToken?: string } {
+    const rows = sortRows(this.deps.store.list({ status: request.StatusEquals, nameContains: request.NameContains }), request.SortBy, request.SortOrder);
     const start = request.NextToken ? Number.parseInt(request.NextToken, 10) : 0;
     if (!Number.isInteger(start) || start < 0) throw invalid('NextToken is not one Lathe gave out');
     const size = request.MaxResults ?? 100;
@@ -176,6 +186,7 @@ export class ProcessingService {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.unsubscribe();
+    if (this.tick) clearInterval(this.tick);
     for (const active of this.active.values()) {
       if (this.deps.stopJobsOnDispose) {
         active.stopRequested = true;
@@ -249,6 +260,7 @@ export class ProcessingService {
     const jobDir = this.jobDir(row.name);
     const mlRoot = path.join(jobDir, 'opt-ml');
     fs.rmSync(mlRoot, { recursive: true, force: true });
+    for (const stale of LAUNCH_FILES) fs.rmSync(path.join(jobDir, stale), { force: true });
     const host = (local: string) => path.join(mlRoot, local.slice(ML.length));
     fs.mkdirSync(path.join(mlRoot, 'config'), { recursive: true });
     fs.writeFileSync(path.join(mlRoot, 'config', 'processingjobconfig.json'), JSON.stringify({ ...row.request, ProcessingJobArn: row.arn }, null, 2));
@@ -305,7 +317,8 @@ export class ProcessingService {
     active.handle = handle;
     active.backend = backend;
     const current = this.require(row.name);
-    current.handle = { ...handle, gpus: grant.gpus };
+    current.handle = { ...handle, gpus: grant.gpus, logFrom: liveFrom };
+    active.handle = current.handle;
     this.save(current);
     if (active.stopRequested) void backend.stop(handle);
     await this.watch(active, liveFrom);
@@ -316,11 +329,12 @@ export class ProcessingService {
     const backend = active.backend!;
     const logFile = this.logFile(active.name);
     const from = liveFrom ?? (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0);
+    const attemptStart = handle.logFrom ?? from;
     const tail: string[] = [];
     let bytes = 0;
     const exit = await followJob(() => backend.wait(handle, active.abort.signal), logFile, from, (line, replay) => {
       bytes += Buffer.byteLength(line, 'utf8') + 1;
-      if (bytes > from) {
+      if (bytes > attemptStart) {
         tail.push(line);
         if (tail.length > 200) tail.shift();
       }
@@ -332,14 +346,16 @@ export class ProcessingService {
   private async record(name: string, exit: JobExit, tail: string[]): Promise<void> {
     const row = this.require(name);
     row.handle = null;
-    if (row.status === 'Stopping' || exit.reason === 'Stopped') return this.finish(row, 'Stopped', 'Processing job stopped');
-    if (exit.reason === 'MaxRuntimeExceeded') return this.finish(row, 'Stopped', 'The job ran past MaxRuntimeInSeconds');
+    // The job may have ended while Lathe was away: its own end, not the time Lathe noticed.
+    const endedAt = exit.endedAt ? new Date(exit.endedAt).toISOString() : undefined;
+    if (row.status === 'Stopping' || exit.reason === 'Stopped') return this.finish(row, 'Stopped', 'Processing job stopped', endedAt);
+    if (exit.reason === 'MaxRuntimeExceeded') return this.finish(row, 'Stopped', 'The job ran past MaxRuntimeInSeconds', endedAt);
     if (exit.vanished) return this.finish(row, 'Failed', 'The processing job ended while Lathe was not watching and left no exit status.');
     const mlRoot = path.join(this.jobDir(name), 'opt-ml');
     if (exit.exitCode !== 0) {
       const failureFile = path.join(mlRoot, 'output', 'message');
       const message = fs.existsSync(failureFile) ? fs.readFileSync(failureFile, 'utf8') : null;
-      return this.finish(row, 'Failed', failureReason(message, tail, exit.exitCode, exit.signal));
+      return this.finish(row, 'Failed', failureReason(message, tail, exit.exitCode, exit.signal), endedAt);
     }
     for (const [i, output] of (row.request.ProcessingOutputConfig?.Outputs ?? []).entries()) {
       const local = path.join(mlRoot, output.S3Output.LocalPath.slice(ML.length));
@@ -349,9 +365,9 @@ export class ProcessingService {
     this.finish(this.require(name), 'Completed', null);
   }
 
-  private finish(row: ProcessingJobRow, status: ProcessingJobStatus, message: string | null): void {
+  private finish(row: ProcessingJobRow, status: ProcessingJobStatus, message: string | null, endedAt?: string): void {
     row.status = status;
-    row.endedAt = this.now();
+    row.endedAt = endedAt ?? this.now();
     row.handle = null;
     row.failureReason = status === 'Failed' ? message : null;
     row.exitMessage = status === 'Completed' ? null : message;

@@ -16,8 +16,9 @@ import type { AlgorithmInfo, JobLogPage, JobMetricSeries, SecondaryStatus, Train
 import type { CreateTrainingJobRequest } from '../contract/trainingSchemas';
 import { failureReason, packFolder, syncFolder } from '../jobs/artifacts';
 import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
+import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri } from '../jobs/dataUri';
-import { jobPaths, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
+import { jobPaths, validateChannelNames, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
 import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
 import { entryPointCommand, scriptHyperparameters } from '../jobs/scriptMode';
@@ -92,16 +93,24 @@ export class TrainingService {
   private readonly active = new Map<string, Active>();
   private readonly watches = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
+  /** Picks up jobs another process (the CLI with --home) recorded in the store. */
+  private readonly tick: NodeJS.Timeout | null = null;
   private disposed = false;
 
   constructor(private readonly deps: TrainingServiceDeps) {
     this.unsubscribe = deps.slots.onFree(() => this.schedule());
     if (deps.runJobs === false) return;
+    this.tick = setInterval(() => this.schedule(), 2000);
+    this.tick.unref();
     for (const row of deps.store.unfinished()) {
-      if (row.handle) this.reattach(row, row.handle);
+      // Lathe may have stopped between launching the job and recording where it runs: look.
+      const handle = row.handle ?? (row.secondaryStatus === 'Downloading' || row.secondaryStatus === 'Training' || row.secondaryStatus === 'Stopping' ? launchedHandle(this.jobDir(row.name)) : null);
+      if (handle) this.reattach(row, handle);
       else if (row.status === 'Stopping') this.finish(row, 'Stopped', 'Stopped', 'Stopped before it started');
+      else if (row.secondaryStatus === 'Uploading') this.track(row.name, deps.slots.claim([]), () => this.complete(row.name));
       else if (row.secondaryStatus !== 'Pending' && row.secondaryStatus !== 'Interrupted') {
-        this.finish(row, 'Failed', 'Failed', 'Lathe stopped while it was starting this job, before the job ran. Start it again under a new name.');
+        // Nothing ran: queue it again rather than fail it.
+        this.transition(row, 'InProgress', 'Pending', 'Lathe restarted before the job ran; it is queued again');
       }
     }
     this.schedule();
@@ -193,8 +202,8 @@ export class TrainingService {
     };
   }
 
-  list(request: { StatusEquals?: TrainingJobStatus; NameContains?: string; MaxResults?: number; NextToken?: string }): { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string } {
-    const rows = this.deps.store.list({ status: request.StatusEquals, nameContains: request.NameContains });
+  list(request: { SortBy?: 'Name' | 'CreationTime' | 'Status'; SortOrder?: 'Ascending' | 'Descending'; StatusEquals?: TrainingJobStatus; NameContains?: string; MaxResults?: number; NextToken?: string }): { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string } {
+    const rows = sortRows(this.deps.store.list({ status: request.StatusEquals, nameContains: request.NameContains }), request.SortBy, request.SortOrder);
     const start = request.NextToken ? Number.parseInt(request.NextToken, 10) : 0;
     if (!Number.isInteger(start) || start < 0) throw invalid('NextToken is not one Lathe gave out');
     const size = request.MaxResults ?? 100;
@@ -249,6 +258,7 @@ export class TrainingService {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.unsubscribe();
+    if (this.tick) clearInterval(this.tick);
     for (const active of this.active.values()) {
       if (this.deps.stopJobsOnDispose) {
         active.stopRequested = true;
@@ -302,6 +312,7 @@ export class TrainingService {
       }
     }
     compileMetricDefinitions(spec.MetricDefinitions ?? []);
+    validateChannelNames((request.InputDataConfig ?? []).map((channel) => channel.ChannelName));
     const channels = (request.InputDataConfig ?? []).map((channel, i) => {
       const field = `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`;
       const source = resolveDataUri(channel.DataSource.S3DataSource.S3Uri, this.objectStore, field);
@@ -390,6 +401,8 @@ export class TrainingService {
     const jobDir = this.jobDir(row.name);
     const mlRoot = path.join(jobDir, 'opt-ml');
     fs.mkdirSync(jobDir, { recursive: true });
+    // What an earlier attempt's backend left would look like this attempt after a restart.
+    for (const stale of LAUNCH_FILES) fs.rmSync(path.join(jobDir, stale), { force: true });
     if (row.attempts > 1) {
       // A new attempt starts on a fresh "instance": only the checkpoints come back, from CheckpointConfig.S3Uri.
       const paths = jobPaths(mlRoot);
@@ -409,7 +422,8 @@ export class TrainingService {
     active.handle = handle;
     active.backend = backend;
     const current = this.require(row.name);
-    current.handle = { ...handle, gpus: active.grant.gpus };
+    current.handle = { ...handle, gpus: active.grant.gpus, logFrom: replayUntil };
+    active.handle = current.handle;
     if (active.stopRequested) void backend.stop(handle);
     this.transition(current, current.status === 'Stopping' ? 'Stopping' : 'InProgress', current.status === 'Stopping' ? 'Stopping' : 'Training', 'Training on this machine' + (launch.docker ? ` in ${launch.docker.image}` : ''));
     await this.watch(active, replayUntil);
@@ -472,6 +486,9 @@ export class TrainingService {
       // Lathe's package (the built-ins, and the SDK for scripts) ahead of the job's own PYTHONPATH.
       PYTHONPATH: [this.deps.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PYTHONUNBUFFERED: '1',
+      // A CPU job sees no GPU (unless it asks for one itself); a GPU job sees its own, in nvidia-smi's order.
+      CUDA_VISIBLE_DEVICES: gpus.length > 0 ? gpus.join(',') : (row.request.Environment?.CUDA_VISIBLE_DEVICES ?? ''),
+      CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
       OMP_NUM_THREADS: String(numCpus),
       OPENBLAS_NUM_THREADS: String(numCpus),
     };
@@ -492,7 +509,7 @@ export class TrainingService {
     const liveFrom = replayUntil ?? (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0);
     const parser: MetricParser = createMetricParser(row.request.AlgorithmSpecification.MetricDefinitions ?? []);
     const tail: string[] = [];
-    const attemptStart = liveFrom;
+    const attemptStart = handle.logFrom ?? liveFrom;
     let bytes = 0;
     const onLine = (line: string, replay: boolean) => {
       bytes += Buffer.byteLength(line, 'utf8') + 1;
@@ -509,39 +526,63 @@ export class TrainingService {
   }
 
   private async record(active: Active, exit: JobExit, parser: MetricParser, tail: string[]): Promise<void> {
-    const row = this.require(active.name);
+    let row = this.require(active.name);
     const plan = this.locations(row.request);
-    const mlRoot = path.join(this.jobDir(row.name), 'opt-ml');
-    const paths = jobPaths(mlRoot);
-    row.usedSeconds += this.currentAttemptSeconds(row);
-    row.handle = null;
-    row.finalMetrics = [...parser.finals()].map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: this.now() }));
+    const paths = jobPaths(path.join(this.jobDir(row.name), 'opt-ml'));
+    // The job may have ended while Lathe was away: its own times, not the time Lathe noticed.
+    const attempt = exit.startedAt && exit.endedAt ? (exit.endedAt - exit.startedAt) / 1000 : this.currentAttemptSeconds(row);
+    const endedAt = exit.endedAt ? new Date(exit.endedAt).toISOString() : undefined;
+    const finalMetrics = [...parser.finals()].map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: this.now() }));
     if (plan.checkpoint && fs.existsSync(paths.checkpoints)) await syncFolder(paths.checkpoints, plan.checkpoint);
+    // Read again after the copy: a stop may have arrived meanwhile.
+    row = this.require(active.name);
+    row.usedSeconds += attempt;
+    row.handle = null;
+    row.finalMetrics = finalMetrics;
+    const stopping = row.status === 'Stopping' || active.stopRequested;
     const maxWait = row.request.StoppingCondition?.MaxWaitTimeInSeconds;
-    if (exit.reason === 'Interrupted' && row.status !== 'Stopping') {
+    if (exit.reason === 'Interrupted' && !stopping) {
       if (maxWait !== undefined && (Date.parse(this.now()) - Date.parse(row.createdAt)) / 1000 >= maxWait) {
-        this.finish(row, 'Stopped', 'MaxWaitTimeExceeded', 'Interrupted after MaxWaitTimeInSeconds; the job will not resume');
+        this.finish(row, 'Stopped', 'MaxWaitTimeExceeded', 'Interrupted after MaxWaitTimeInSeconds; the job will not resume', null, endedAt);
         return;
       }
       this.transition(row, 'InProgress', 'Interrupted', 'Spot interruption: the job resumes from its checkpoints when a slot is free');
       return;
     }
-    if (row.status === 'Stopping' || exit.reason === 'Stopped') return this.finish(row, 'Stopped', 'Stopped', 'Training job stopped');
-    if (exit.reason === 'MaxRuntimeExceeded') return this.finish(row, 'Stopped', 'MaxRuntimeExceeded', 'The job ran past MaxRuntimeInSeconds');
+    if (stopping || exit.reason === 'Stopped' || exit.reason === 'MaxRuntimeExceeded') {
+      // As SageMaker does, what the job saved in model/ before it was stopped is kept.
+      row.modelArtifacts = await this.packIfAny(row, paths);
+      const secondary = exit.reason === 'MaxRuntimeExceeded' && !stopping ? 'MaxRuntimeExceeded' : 'Stopped';
+      return this.finish(row, 'Stopped', secondary, secondary === 'Stopped' ? 'Training job stopped' : 'The job ran past MaxRuntimeInSeconds', null, endedAt);
+    }
     if (exit.vanished) return this.finish(row, 'Failed', 'Failed', VANISHED);
     if (exit.exitCode !== 0) {
       const failure = fs.existsSync(paths.failure) ? fs.readFileSync(paths.failure, 'utf8') : null;
-      return this.finish(row, 'Failed', 'Failed', 'Training job failed', failureReason(failure, tail, exit.exitCode, exit.signal));
+      return this.finish(row, 'Failed', 'Failed', 'Training job failed', failureReason(failure, tail, exit.exitCode, exit.signal), endedAt);
     }
     this.transition(row, 'InProgress', 'Uploading', 'Packing model.tar.gz and output.tar.gz');
-    const outputDir = path.join(plan.outputDir, row.name, 'output');
+    await this.complete(row.name);
+  }
+
+  /** Packs model/ and output/data and completes the job (again, after a restart during Uploading). */
+  private async complete(name: string): Promise<void> {
+    const row = this.require(name);
+    const paths = jobPaths(path.join(this.jobDir(name), 'opt-ml'));
+    const outputDir = path.join(this.locations(row.request).outputDir, name, 'output');
     const modelArtifacts = path.join(outputDir, 'model.tar.gz');
     await Promise.all([packFolder(paths.model, modelArtifacts), packFolder(paths.outputData, path.join(outputDir, 'output.tar.gz'))]);
-    const done = this.require(row.name);
+    const done = this.require(name);
     done.modelArtifacts = modelArtifacts;
-    done.finalMetrics = row.finalMetrics;
-    done.usedSeconds = row.usedSeconds;
     this.finish(done, 'Completed', 'Completed', 'Training job completed');
+  }
+
+  /** model.tar.gz of a stopped job, when it saved anything. */
+  private async packIfAny(row: TrainingJobRow, paths: ReturnType<typeof jobPaths>): Promise<string | null> {
+    if (!fs.existsSync(paths.model) || fs.readdirSync(paths.model).length === 0) return null;
+    const outputDir = path.join(this.locations(row.request).outputDir, row.name, 'output');
+    const modelArtifacts = path.join(outputDir, 'model.tar.gz');
+    await Promise.all([packFolder(paths.model, modelArtifacts), packFolder(paths.outputData, path.join(outputDir, 'output.tar.gz'))]);
+    return modelArtifacts;
   }
 
   /** Moves the job on, closing the previous transition; a final one is closed at once. */
@@ -557,8 +598,8 @@ export class TrainingService {
     this.changed(row);
   }
 
-  private finish(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, reason: string | null = null): void {
-    row.endedAt = this.now();
+  private finish(row: TrainingJobRow, status: TrainingJobStatus, secondary: SecondaryStatus, message: string, reason: string | null = null, endedAt?: string): void {
+    row.endedAt = endedAt ?? this.now();
     row.handle = null;
     row.failureReason = status === 'Failed' ? (reason ?? message) : null;
     this.transition(row, status, secondary, message, true);

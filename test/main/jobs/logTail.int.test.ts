@@ -126,6 +126,19 @@ describe('LogTail', () => {
 });
 
 describe('readLogLines', () => {
+  it('keeps its line index right when several followers read a growing log at once', async () => {
+    const file = path.join(tmpDir(), 'busy.log');
+    fs.writeFileSync(file, Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n') + '\n');
+    const pages = await Promise.all([0, 1, 2, 3].map(() => readLogLines(file, -2, 2, false)));
+    for (const page of pages) expect(page).toEqual({ lines: ['line 49998', 'line 49999'], start: 49_998, total: 50_000 });
+    fs.appendFileSync(file, 'line 50000\n');
+    const after = await Promise.all([readLogLines(file, 49_999, 5, false), readLogLines(file, 50_000, 5, false)]);
+    expect(after).toEqual([
+      { lines: ['line 49999', 'line 50000'], start: 49_999, total: 50_001 },
+      { lines: ['line 50000'], start: 50_000, total: 50_001 },
+    ]);
+  });
+
   it('counts an unterminated last line only once the job has ended, and picks up where it left off as the log grows', async () => {
     const file = path.join(tmpDir(), 'grow.log');
     fs.writeFileSync(file, 'a\nb\npart');

@@ -112,7 +112,10 @@ describe('ProcessBackend', () => {
 
     const exit = await backend.wait(job.handle);
 
-    expect(exit).toEqual({ exitCode: 0, signal: null, reason: null });
+    expect(exit).toMatchObject({ exitCode: 0, signal: null, reason: null });
+    // The job's own start and end, for a job that ends while no Lathe is watching.
+    expect(exit.endedAt! - exit.startedAt!).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(Date.now() - exit.endedAt!)).toBeLessThan(60_000);
     expect(job.log()).toBe('to stdout\nto stderr\n');
     const record = JSON.parse(fs.readFileSync(path.join(job.launch.jobDir, 'exit.json'), 'utf8')) as { endedAt: number; startedAt: number };
     expect(record.endedAt).toBeGreaterThanOrEqual(record.startedAt);
@@ -132,14 +135,14 @@ describe('ProcessBackend', () => {
   it('reports a non-zero exit code', async () => {
     const backend = new ProcessBackend();
     const job = await start(backend, 'import sys\nprint("bad data")\nsys.exit(3)');
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: 3, signal: null, reason: null });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: 3, signal: null, reason: null });
     expect(job.log()).toContain('bad data');
   });
 
   it('records exit code 127 when the command cannot be started', async () => {
     const backend = new ProcessBackend();
     const job = await start(backend, '', { file: '/nonexistent/train', args: [] });
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: 127, signal: null, reason: null });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: 127, signal: null, reason: null });
     expect(job.log()).toContain('Lathe could not start /nonexistent/train');
   });
 
@@ -166,7 +169,7 @@ describe('ProcessBackend', () => {
     await backend.stop(job.handle);
     const exit = await backend.wait(job.handle);
 
-    expect(exit).toEqual({ exitCode: null, signal: 'SIGKILL', reason: 'Stopped' });
+    expect(exit).toMatchObject({ exitCode: null, signal: 'SIGKILL', reason: 'Stopped' });
     // It was asked first (SIGTERM), and killed only when it did not go.
     expect(job.log()).toContain('got SIGTERM, carrying on');
   });
@@ -176,13 +179,13 @@ describe('ProcessBackend', () => {
     const job = await start(backend, 'import time\nprint("ready", flush=True)\ntime.sleep(60)', { stopGraceSeconds: 60 });
     await expect.poll(job.log, { timeout: 15_000 }).toContain('ready');
     await backend.stop(job.handle);
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: null, signal: 'SIGTERM', reason: 'Stopped' });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: null, signal: 'SIGTERM', reason: 'Stopped' });
   });
 
   it('ends a job past its maximum runtime, reason MaxRuntimeExceeded', async () => {
     const backend = new ProcessBackend();
     const job = await start(backend, 'import time\ntime.sleep(60)', { maxRuntimeSeconds: 1, stopGraceSeconds: 1 });
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: null, signal: 'SIGTERM', reason: 'MaxRuntimeExceeded' });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: null, signal: 'SIGTERM', reason: 'MaxRuntimeExceeded' });
   });
 
   it('interrupts at once, without the grace period, reason Interrupted', async () => {
@@ -193,7 +196,7 @@ describe('ProcessBackend', () => {
 
     await backend.interrupt(job.handle);
 
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: null, signal: 'SIGKILL', reason: 'Interrupted' });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: null, signal: 'SIGKILL', reason: 'Interrupted' });
     expect(job.log()).not.toContain('got SIGTERM');
   });
 
@@ -207,7 +210,7 @@ describe('ProcessBackend', () => {
     await backend.stop(job.handle);
     // Still running (grace 600 s): end it from outside the backend for the test's sake.
     process.kill(-readSupervisorFile(job.handle.jobDir)!.childPid, 'SIGKILL');
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: null, signal: 'SIGKILL', reason: 'Stopped' });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: null, signal: 'SIGKILL', reason: 'Stopped' });
   });
 
   it('lets a new backend (a later Lathe) wait on a stored handle', async () => {
@@ -219,9 +222,9 @@ describe('ProcessBackend', () => {
 
     const stored = JSON.parse(JSON.stringify(job.handle)) as JobHandle;
     const later = new ProcessBackend();
-    expect(await later.wait(stored)).toEqual({ exitCode: 4, signal: null, reason: null });
+    expect(await later.wait(stored)).toMatchObject({ exitCode: 4, signal: null, reason: null });
     // And once more, from exit.json alone, long after the supervisor has gone.
-    expect(await new ProcessBackend().wait(stored)).toEqual({ exitCode: 4, signal: null, reason: null });
+    expect(await new ProcessBackend().wait(stored)).toMatchObject({ exitCode: 4, signal: null, reason: null });
   });
 
   it('reports a job whose supervisor was killed as vanished, and kills the job left behind', async () => {
@@ -233,7 +236,7 @@ describe('ProcessBackend', () => {
     process.kill(job.handle.pid, 'SIGKILL');
     const exit = await backend.wait(job.handle);
 
-    expect(exit).toEqual({ exitCode: null, signal: null, reason: null, vanished: true });
+    expect(exit).toMatchObject({ exitCode: null, signal: null, reason: null, vanished: true });
     await expect.poll(() => gone(jobPid), { timeout: 10_000 }).toBe(true);
   });
 
@@ -243,7 +246,7 @@ describe('ProcessBackend', () => {
     const { childPid } = readSupervisorFile(job.handle.jobDir)!;
     process.kill(-childPid, 'SIGKILL');
     process.kill(job.handle.pid, 'SIGKILL');
-    expect(await new ProcessBackend().wait(job.handle)).toEqual({ exitCode: null, signal: null, reason: null, vanished: true });
+    expect(await new ProcessBackend().wait(job.handle)).toMatchObject({ exitCode: null, signal: null, reason: null, vanished: true });
   });
 
   it('tells its own supervisor from an unrelated process', async () => {
@@ -277,7 +280,7 @@ time.sleep(60)
 
     await backend.stop(job.handle);
     // The job itself dies of SIGTERM; its worker ignores it and must not be left running.
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: null, signal: 'SIGTERM', reason: 'Stopped' });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: null, signal: 'SIGTERM', reason: 'Stopped' });
     await expect.poll(() => gone(worker), { timeout: 10_000 }).toBe(true);
   });
 
@@ -290,7 +293,7 @@ print(f"worker={worker.pid}", flush=True)
 `;
     const job = await start(backend, source);
     const worker = await printedPid(job, 'worker');
-    expect(await backend.wait(job.handle)).toEqual({ exitCode: 0, signal: null, reason: null });
+    expect(await backend.wait(job.handle)).toMatchObject({ exitCode: 0, signal: null, reason: null });
     await expect.poll(() => gone(worker), { timeout: 10_000 }).toBe(true);
   });
 

@@ -301,3 +301,89 @@ describe('GPU slots', () => {
     }
   });
 });
+
+describe('recovery: nothing is lost whenever Lathe stops', () => {
+  it('finds a job launched just before Lathe died, before it recorded where the job runs', async () => {
+    const home = tmpDir();
+    const first = await start(home, { stopJobsOnDispose: false });
+    await first.router.invoke('training.create', scriptJob('unrecorded', script(home, 'import time\nprint("working", flush=True)\ntime.sleep(2)\nprint("done", flush=True)\n')));
+    await training(first, 'unrecorded');
+    await first.dispose();
+    open.splice(open.indexOf(first), 1);
+    // As if Lathe had died between launching the supervisor and storing its handle.
+    const db = (await import('better-sqlite3')).default(path.join(home, 'lathe.db'));
+    db.prepare("UPDATE training_jobs SET handle = NULL, secondary_status = 'Downloading' WHERE name = 'unrecorded'").run();
+    db.close();
+    const lathe = await start(home);
+    const job = await finished(lathe, 'unrecorded');
+    expect(job.TrainingJobStatus).toBe('Completed');
+    expect((await lathe.router.invoke('training.logs', { TrainingJobName: 'unrecorded', start: 0 })).lines).toEqual(['working', 'done']);
+  });
+
+  it('keeps the traceback and the real end time of a job that crashed while Lathe was away', async () => {
+    const home = tmpDir();
+    const first = await start(home, { stopJobsOnDispose: false });
+    await first.router.invoke('training.create', scriptJob('crashed-away', script(home, 'import time\nprint("up", flush=True)\ntime.sleep(1)\nraise ValueError("boom: the real cause")\n')));
+    await training(first, 'crashed-away');
+    await first.dispose();
+    open.splice(open.indexOf(first), 1);
+    const exitFile = path.join(home, 'jobs', 'training', 'crashed-away', 'exit.json');
+    await until('the job to end on its own', () => fs.existsSync(exitFile), Boolean, 30);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const restarted = Date.now();
+    const lathe = await start(home);
+    const job = await finished(lathe, 'crashed-away');
+    expect(job.TrainingJobStatus).toBe('Failed');
+    expect(job.FailureReason).toContain('ValueError: boom: the real cause');
+    expect(Date.parse(job.TrainingEndTime!)).toBeLessThan(restarted);
+  });
+
+  it('packs and completes a job Lathe left in Uploading', async () => {
+    const home = tmpDir();
+    const first = await start(home);
+    await first.router.invoke('training.create', scriptJob('half-packed', script(home, 'import os\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "weights.txt"), "w").write("42")\n')));
+    const done = await finished(first, 'half-packed');
+    await first.dispose();
+    open.splice(open.indexOf(first), 1);
+    fs.rmSync(done.ModelArtifacts!.S3ModelArtifacts);
+    const db = (await import('better-sqlite3')).default(path.join(home, 'lathe.db'));
+    db.prepare("UPDATE training_jobs SET status = 'InProgress', secondary_status = 'Uploading', model_artifacts = NULL, ended_at = NULL WHERE name = 'half-packed'").run();
+    db.close();
+    const lathe = await start(home);
+    const job = await finished(lathe, 'half-packed');
+    expect(job.TrainingJobStatus).toBe('Completed');
+    expect(execFileSync('tar', ['-xzOf', job.ModelArtifacts!.S3ModelArtifacts, 'weights.txt'], { encoding: 'utf8' })).toBe('42');
+  });
+
+  it('keeps what a stopped job saved in model/, as SageMaker uploads it', async () => {
+    const home = tmpDir();
+    const lathe = await start(home);
+    const hps = script(home, `import os, signal, sys, time
+def save(*_):
+    open(os.path.join(os.environ["SM_MODEL_DIR"], "partial.txt"), "w").write("epoch 3")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, save)
+print("training", flush=True)
+time.sleep(120)
+`);
+    await lathe.router.invoke('training.create', scriptJob('saves-on-stop', hps));
+    await until('the first line', () => lathe.router.invoke('training.logs', { TrainingJobName: 'saves-on-stop' }), (page) => page.lines.includes('training'));
+    await lathe.router.invoke('training.stop', { TrainingJobName: 'saves-on-stop' });
+    const job = await finished(lathe, 'saves-on-stop');
+    expect(job).toMatchObject({ TrainingJobStatus: 'Stopped', SecondaryStatus: 'Stopped' });
+    expect(execFileSync('tar', ['-xzOf', job.ModelArtifacts!.S3ModelArtifacts, 'partial.txt'], { encoding: 'utf8' })).toBe('epoch 3');
+  });
+
+  it('lets one Lathe run a data folder\'s jobs while another only records them', async () => {
+    const home = tmpDir();
+    const runner = await start(home);
+    const recorder = await start(home);
+    await recorder.router.invoke('training.create', scriptJob('handed-over', script(home, 'print("ran once")\n')));
+    expect(await finished(recorder, 'handed-over')).toMatchObject({ TrainingJobStatus: 'Completed' });
+    expect((await runner.router.invoke('training.logs', { TrainingJobName: 'handed-over' })).lines).toEqual(['ran once']);
+    const refused = await recorder.router.call('training.create', scriptJob('bad-channels', script(home, 'pass\n'), { InputDataConfig: ['train', 'train'].map((name) => ({ ChannelName: name, DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `file://${home}` } } })) }));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    const names = (await runner.router.invoke('training.list', { SortBy: 'Name', SortOrder: 'Ascending' })).TrainingJobSummaries.map((s) => s.TrainingJobName);
+    expect(names).toEqual(['handed-over']);
+  });
+});
