@@ -4,7 +4,7 @@ import { toEpochSeconds, type SageMakerControlPlane } from '../compat/index';
 import type { Channel } from '../contract/channels';
 import { toS3Uri } from '../jobs/dataUri';
 import { listFolder, previewData } from '../files/filesService';
-import type { ProcessingService } from './processingService';
+import type { ProcessingService } from '../processing/processingService';
 import type { TrainingService } from './trainingService';
 
 /** The training and processing channels of the contract, and the file picker behind their forms. */

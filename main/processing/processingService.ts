@@ -26,7 +26,7 @@ import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
 import type { Logger } from '../log/logger';
 import type { EventLog } from '../store/eventLog';
 import type { ProcessingJobRow, ProcessingStore } from './processingStore';
-import type { TrainingBackends } from './trainingService';
+import type { TrainingBackends } from '../training/trainingService';
 
 export interface ProcessingServiceDeps {
   store: ProcessingStore;
