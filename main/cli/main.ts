@@ -68,7 +68,6 @@ async function callOnce(args: ParsedArgs, channel: string, payload: unknown): Pr
 
 /** `lathe train`: against the running Lathe, or in-process (with --home, or when none runs). */
 async function train(args: ParsedArgs): Promise<number> {
-  if (args.flags.has('help')) return (out(TRAIN_USAGE + '\n'), 0);
   const request = trainingRequest(args);
   const home = stringFlag(args, 'home');
   // A Lathe already serving this data folder runs the job; otherwise this command does.
@@ -127,6 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const args = parseArgs(argv);
     const [command, ...rest] = args.positionals;
     if (args.flags.has('version')) return (out(appVersion() + '\n'), 0);
+    if (command === 'train' && args.flags.has('help')) return (out(TRAIN_USAGE + '\n'), 0);
     if (args.flags.has('help') || command === undefined || command === 'help') return (out(USAGE), command === undefined && !args.flags.has('help') ? 2 : 0);
     switch (command) {
       case 'serve':

@@ -103,6 +103,9 @@ print(json.dumps(write_seed_fraud_csv(${JSON.stringify(data)})))`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('invalid-argument: HyperParameters: hyperparameter eta must be at most 1, got 2');
     expect((await lathe(['train', '--home', home, '--hp', 'x=1'])).stderr).toContain('give --algorithm NAME (a built-in) or --script FILE');
+    const help = await lathe(['train', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('lathe train --algorithm xgboost --train PATH');
   });
 
   it('runs a script with `lathe train --script` and exits 1 with the traceback when it crashes', async () => {
