@@ -27,6 +27,8 @@ import type { JobBackend } from './jobs/backend';
 import { ProcessBackend } from './jobs/processBackend';
 import { SlotPool } from './jobs/slots';
 import { acquireRunnerLock } from './jobs/runnerLock';
+import { registerExperimentsHandlers } from './experiments/experimentsHandlers';
+import { ExperimentsService } from './experiments/experimentsService';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -69,6 +71,7 @@ export interface Lathe {
   readonly system: SystemService;
   readonly training: TrainingService;
   readonly processing: ProcessingService;
+  readonly experiments: ExperimentsService;
   readonly server: LoopbackServer | null;
   /** SageMaker's wire protocols on the loopback server; capabilities register their operations here. */
   readonly sagemaker: { controlPlane: SageMakerControlPlane; runtime: SageMakerRuntime };
@@ -160,8 +163,10 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       stopJobsOnDispose: options.stopJobsOnDispose ?? false,
       ...(options.stopGraceSeconds !== undefined ? { stopGraceSeconds: options.stopGraceSeconds } : {}),
     };
+    const experiments = new ExperimentsService(store, path.join(layout.home, 'artifacts'));
+    registerExperimentsHandlers(router, experiments);
     const training = owned.add(
-      new TrainingService({ ...jobOptions, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
+      new TrainingService({ ...jobOptions, experiments, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
     );
     const processing = owned.add(new ProcessingService({ ...jobOptions, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
@@ -225,6 +230,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       system,
       training,
       processing,
+      experiments,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },
       url: server?.url ?? null,

@@ -2,6 +2,7 @@
  * Every channel and event name Lathe speaks, and what each answers. The renderer, the preload,
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
+import type { Experiment, MetricHistory, Run, RunDetail } from './experiments';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -39,6 +40,11 @@ export const CHANNELS = [
   'processing.logs',
   'files.list',
   'files.preview',
+  'experiments.list',
+  'experiments.create',
+  'runs.search',
+  'runs.get',
+  'runs.metricHistory',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -66,6 +72,11 @@ export interface ChannelResponses {
   'processing.logs': JobLogPage;
   'files.list': FileListing;
   'files.preview': DataPreview;
+  'experiments.list': { experiments: Experiment[] };
+  'experiments.create': Experiment;
+  'runs.search': { runs: Run[]; nextPageToken?: string };
+  'runs.get': RunDetail;
+  'runs.metricHistory': MetricHistory;
 }
 
 export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log'] as const;

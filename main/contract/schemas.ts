@@ -66,6 +66,23 @@ export const schemas = {
   'files.list': z.strictObject({ path: nonEmpty('path').optional(), showHidden: z.boolean().optional() }),
   /** The first rows of a data file or folder; path may be a file:// or s3:// URI too. */
   'files.preview': z.strictObject({ path: nonEmpty('path'), rows: z.number().int().min(1).max(200).optional() }),
+  'experiments.list': z.strictObject({ includeDeleted: z.boolean().optional() }),
+  'experiments.create': z.strictObject({
+    name: nonEmpty('name', 500),
+    tags: z.record(nonEmpty('a tag key', 250), z.string().max(5000, 'a tag value is at most 5000 characters')).optional(),
+  }),
+  'runs.search': z.strictObject({
+    experimentIds: z.array(z.string().regex(/^\d+$/, 'an experiment id is a number')).min(1, 'give at least one experiment id').max(100),
+    maxResults: z.number().int().min(1).max(50_000).optional(),
+    pageToken: z.string().max(64).optional(),
+  }),
+  'runs.get': z.strictObject({ runId: z.string().regex(/^[0-9a-f]{32}$/, 'a run id is 32 hexadecimal characters') }),
+  'runs.metricHistory': z.strictObject({
+    runId: z.string().regex(/^[0-9a-f]{32}$/, 'a run id is 32 hexadecimal characters'),
+    key: nonEmpty('key', 250),
+    /** Downsample to at most this many buckets (a chart's width); every point when left out. */
+    width: z.number().int().min(1).max(100_000).optional(),
+  }),
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

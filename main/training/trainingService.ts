@@ -17,7 +17,7 @@ import type { CreateTrainingJobRequest } from '../contract/trainingSchemas';
 import { failureReason, packFolder, syncFolder } from '../jobs/artifacts';
 import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
-import { resolveDataUri } from '../jobs/dataUri';
+import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import { jobPaths, validateChannelNames, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
 import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
@@ -25,6 +25,7 @@ import { entryPointCommand, scriptHyperparameters } from '../jobs/scriptMode';
 import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
 import { containerEnvironment, trainingEnvironment, type TrainingEnvInput } from '../jobs/trainingEnv';
 import type { Logger } from '../log/logger';
+import { DEFAULT_EXPERIMENT, type ExperimentsService } from '../experiments/experimentsService';
 import type { EventLog } from '../store/eventLog';
 import { loadCatalog, validateHyperparameters, type BuiltinAlgorithm } from './builtinAlgorithms';
 import type { TrainingJobRow, TrainingStore } from './trainingStore';
@@ -47,6 +48,8 @@ export interface TrainingServiceDeps {
   home: string;
   pythonPath: string;
   slots: SlotPool;
+  /** Where each job is recorded as a run (params, metrics, lineage); none in some tests. */
+  experiments?: ExperimentsService;
   /** Learns the machine's GPUs (the system probe) before a GPU job is planned or scheduled. */
   gpusReady?: () => Promise<void>;
   backends: TrainingBackends;
@@ -166,10 +169,34 @@ export class TrainingService {
       usedSeconds: 0,
     };
     this.deps.store.insert(row);
+    this.recordRun(row);
     this.deps.events.append({ actor, action: 'training.create', subject: name, detail: { algorithm: algorithmLabel(request) } });
     this.changed(row);
     this.schedule();
     return { TrainingJobArn: row.arn };
+  }
+
+  /** The job as a run of its experiment (ExperimentConfig.ExperimentName, else Default), with its inputs' lineage. */
+  private recordRun(row: TrainingJobRow): void {
+    const experiments = this.deps.experiments;
+    if (!experiments) return;
+    const config = (row.request as { ExperimentConfig?: { ExperimentName?: unknown } }).ExperimentConfig;
+    const experimentName = typeof config?.ExperimentName === 'string' && config.ExperimentName ? config.ExperimentName : DEFAULT_EXPERIMENT;
+    const experiment = experiments.ensureExperiment(experimentName);
+    // The framework's own sagemaker_* keys are plumbing, not the model's hyperparameters.
+    const params = Object.fromEntries(Object.entries(row.request.HyperParameters ?? {}).filter(([key]) => !key.startsWith('sagemaker_')));
+    const summary = summaryOf(row);
+    experiments.createRun({
+      experimentId: experiment.experimentId,
+      runName: row.name,
+      source: { kind: 'training-job', name: row.name },
+      params,
+      tags: { 'lathe.algorithm': summary.Algorithm, 'lathe.backend': summary.Backend, 'lathe.instanceType': row.request.ResourceConfig?.InstanceType ?? 'local' },
+      startTime: Date.parse(row.createdAt),
+    });
+    for (const channel of row.request.InputDataConfig ?? []) {
+      experiments.addLineage({ kind: 'dataset', id: channel.DataSource.S3DataSource.S3Uri }, { kind: 'training-job', id: row.name }, 'input');
+    }
   }
 
   describe(name: string): TrainingJobDescription {
@@ -207,7 +234,7 @@ export class TrainingService {
     const start = request.NextToken ? Number.parseInt(request.NextToken, 10) : 0;
     if (!Number.isInteger(start) || start < 0) throw invalid('NextToken is not one Lathe gave out');
     const size = request.MaxResults ?? 100;
-    const page = rows.slice(start, start + size).map(summary);
+    const page = rows.slice(start, start + size).map(summaryOf);
     return start + size < rows.length ? { TrainingJobSummaries: page, NextToken: String(start + size) } : { TrainingJobSummaries: page };
   }
 
@@ -508,6 +535,7 @@ export class TrainingService {
     // The whole log is read again (metric points are idempotent) so step counts span every attempt.
     const liveFrom = replayUntil ?? (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0);
     const parser: MetricParser = createMetricParser(row.request.AlgorithmSpecification.MetricDefinitions ?? []);
+    const runId = this.deps.experiments?.runBySource('training-job', row.name)?.runId ?? null;
     const tail: string[] = [];
     const attemptStart = handle.logFrom ?? liveFrom;
     let bytes = 0;
@@ -519,7 +547,12 @@ export class TrainingService {
       }
       if (!replay) this.deps.bus.emit('jobs.log', { kind: 'training', job: row.name, stream: 'stdout', line });
       const at = this.now();
-      for (const point of parser.parse(line)) this.deps.store.addMetric(row.name, point.name, point.step, point.value, at);
+      const points = parser.parse(line);
+      for (const point of points) this.deps.store.addMetric(row.name, point.name, point.step, point.value, at);
+      if (runId && points.length > 0) {
+        const timestamp = Date.parse(at);
+        this.deps.experiments!.logJobMetrics(runId, points.map((point) => ({ key: point.name, value: point.value, step: point.step, timestamp })));
+      }
     };
     const exit = await followJob(() => backend.wait(handle, active.abort.signal), logFile, liveFrom, onLine);
     await this.record(active, exit, parser, tail);
@@ -603,10 +636,16 @@ export class TrainingService {
     row.handle = null;
     row.failureReason = status === 'Failed' ? (reason ?? message) : null;
     this.transition(row, status, secondary, message, true);
+    const experiments = this.deps.experiments;
+    const run = experiments?.runBySource('training-job', row.name);
+    if (experiments && run) {
+      experiments.setStatus(run.runId, status === 'Completed' ? 'FINISHED' : status === 'Failed' ? 'FAILED' : 'KILLED', Date.parse(row.endedAt));
+      if (row.modelArtifacts) experiments.addLineage({ kind: 'training-job', id: row.name }, { kind: 'model-artifact', id: toS3Uri(row.modelArtifacts, this.objectStore) }, 'produced');
+    }
   }
 
   private changed(row: TrainingJobRow): void {
-    this.deps.bus.emit('jobs.changed', summary(row));
+    this.deps.bus.emit('jobs.changed', summaryOf(row));
   }
 }
 
@@ -623,7 +662,7 @@ function algorithmLabel(request: CreateTrainingJobRequest): string {
   return script ?? spec.TrainingImage ?? 'script';
 }
 
-function summary(row: TrainingJobRow): TrainingJobSummary {
+function summaryOf(row: TrainingJobRow): TrainingJobSummary {
   const image = row.request.AlgorithmSpecification.TrainingImage;
   return {
     Kind: 'training',

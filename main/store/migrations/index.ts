@@ -103,6 +103,78 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processing_jobs_created ON processing_jobs (created_at);
     `,
   },
+  {
+    version: 6,
+    name: '0006-create-experiments',
+    sql: `
+      CREATE TABLE experiments (
+        id               INTEGER PRIMARY KEY,
+        name             TEXT NOT NULL UNIQUE,
+        artifact_location TEXT NOT NULL,
+        lifecycle_stage  TEXT NOT NULL DEFAULT 'active',
+        tags             TEXT NOT NULL DEFAULT '{}',
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      );
+      CREATE TABLE runs (
+        id               TEXT PRIMARY KEY,
+        experiment_id    INTEGER NOT NULL REFERENCES experiments (id),
+        name             TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        start_time       INTEGER NOT NULL,
+        end_time         INTEGER,
+        lifecycle_stage  TEXT NOT NULL DEFAULT 'active',
+        source_kind      TEXT NOT NULL,
+        source_name      TEXT,
+        artifact_uri     TEXT NOT NULL
+      );
+      CREATE INDEX runs_experiment ON runs (experiment_id, start_time);
+      CREATE UNIQUE INDEX runs_source ON runs (source_kind, source_name) WHERE source_name IS NOT NULL;
+      CREATE TABLE run_params (
+        run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      );
+      CREATE TABLE run_tags (
+        run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      );
+      CREATE TABLE run_metrics (
+        run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key       TEXT NOT NULL,
+        step      INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        value     REAL,
+        special   TEXT
+      );
+      CREATE INDEX run_metrics_series ON run_metrics (run_id, key, step);
+      CREATE TABLE run_metric_summaries (
+        run_id         TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key            TEXT NOT NULL,
+        last_value     REAL,
+        last_special   TEXT,
+        last_step      INTEGER NOT NULL,
+        last_timestamp INTEGER NOT NULL,
+        min_value      REAL,
+        max_value      REAL,
+        count          INTEGER NOT NULL,
+        PRIMARY KEY (run_id, key)
+      );
+      CREATE TABLE lineage (
+        from_kind  TEXT NOT NULL,
+        from_id    TEXT NOT NULL,
+        to_kind    TEXT NOT NULL,
+        to_id      TEXT NOT NULL,
+        relation   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (from_kind, from_id, to_kind, to_id, relation)
+      );
+      CREATE INDEX lineage_to ON lineage (to_kind, to_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

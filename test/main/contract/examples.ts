@@ -52,4 +52,9 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'processing.logs': { ProcessingJobName: 'fraud-prep-1', start: 0, limit: 100 },
   'files.list': { path: '/tmp', showHidden: false },
   'files.preview': { path: '/tmp/train.csv', rows: 20 },
+  'experiments.list': { includeDeleted: false },
+  'experiments.create': { name: 'fraud', tags: { team: 'risk' } },
+  'runs.search': { experimentIds: ['1'], maxResults: 100 },
+  'runs.get': { runId: '0123456789abcdef0123456789abcdef' },
+  'runs.metricHistory': { runId: '0123456789abcdef0123456789abcdef', key: 'validation:auc', width: 800 },
 };

@@ -81,6 +81,24 @@ describe('training jobs', () => {
     expect(lathe.training && (await lathe.router.invoke('training.list', {})).TrainingJobSummaries.map((s) => s.TrainingJobName)).toEqual(['fraud-xgb-1']);
     const log = fs.readFileSync(path.join(lathe.home, 'jobs', 'training', 'fraud-xgb-1', 'training.log'), 'utf8');
     expect(log).toContain('[99]\ttrain-auc:');
+
+    // The job is a run of the Default experiment: hyperparameters as params, a metric per round, lineage.
+    const [experiment] = (await lathe.router.invoke('experiments.list', {})).experiments;
+    expect(experiment).toMatchObject({ name: 'Default', runCount: 1 });
+    const [run] = (await lathe.router.invoke('runs.search', { experimentIds: [experiment!.experimentId] })).runs;
+    expect(run!.info).toMatchObject({ runName: 'fraud-xgb-1', status: 'FINISHED', source: { kind: 'training-job', name: 'fraud-xgb-1' } });
+    expect(run!.params).toEqual(SEED_HPS);
+    const aucSummary = run!.metrics.find((m) => m.key === 'validation:auc')!;
+    expect(aucSummary).toMatchObject({ count: 100, lastStep: 99, last: auc!.Value });
+    const history = await lathe.router.invoke('runs.metricHistory', { runId: run!.info.runId, key: 'validation:auc' });
+    expect(history.points!.map((p) => p.step)).toEqual([...Array(100).keys()]);
+    const detail = await lathe.router.invoke('runs.get', { runId: run!.info.runId });
+    const edges = detail.lineage.map((e) => `${e.from.kind}:${e.from.id} -${e.relation}-> ${e.to.kind}:${e.to.id}`).sort();
+    expect(edges).toEqual([
+      'dataset:s3://lathe-demo/fraud/test -input-> training-job:fraud-xgb-1',
+      'dataset:s3://lathe-demo/fraud/train -input-> training-job:fraud-xgb-1',
+      'training-job:fraud-xgb-1 -produced-> model-artifact:s3://lathe-demo/fraud/output/fraud-xgb-1/output/model.tar.gz',
+    ]);
   });
 
   it('refuses bad requests with a clear error and creates nothing', async () => {

@@ -1,0 +1,344 @@
+/**
+ * Experiments and runs in the metadata store: params, tags, metric series with last/min/max
+ * summaries kept at write time, and lineage edges. Training jobs become runs of an experiment
+ * (ExperimentConfig.ExperimentName, else "Default") through recordJob / logJobMetrics / finishJob.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { conflict, invalid, notFound } from '../api/errors';
+import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricPointOut, MetricSummary, MetricValue, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
+import type { MetadataStore } from '../store/metadataStore';
+import { downsampleMinMax, type SeriesPoint } from './downsample';
+
+export const DEFAULT_EXPERIMENT = 'Default';
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: 'active' | 'deleted';
+  tags: string;
+  created_at: number;
+  updated_at: number;
+  run_count?: number;
+}
+
+interface RunRow {
+  id: string;
+  experiment_id: number;
+  name: string;
+  status: RunStatus;
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: 'active' | 'deleted';
+  source_kind: RunInfo['source']['kind'];
+  source_name: string | null;
+  artifact_uri: string;
+}
+
+interface SummaryRow {
+  key: string;
+  last_value: number | null;
+  last_special: string | null;
+  last_step: number;
+  last_timestamp: number;
+  min_value: number | null;
+  max_value: number | null;
+  count: number;
+}
+
+export interface MetricInput {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+}
+
+/** NaN and the infinities are stored as NULL plus a word: SQLite turns NaN into NULL anyway. */
+function encode(value: number): { value: number | null; special: string | null } {
+  if (Number.isNaN(value)) return { value: null, special: 'NaN' };
+  if (value === Infinity) return { value: null, special: 'Infinity' };
+  if (value === -Infinity) return { value: null, special: '-Infinity' };
+  return { value, special: null };
+}
+
+function decode(value: number | null, special: string | null): MetricValue {
+  return (special as MetricValue | null) ?? (value as number);
+}
+
+function toExperiment(row: ExperimentRow): Experiment {
+  return {
+    experimentId: String(row.id),
+    name: row.name,
+    artifactLocation: row.artifact_location,
+    lifecycleStage: row.lifecycle_stage,
+    creationTime: row.created_at,
+    lastUpdateTime: row.updated_at,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    runCount: row.run_count ?? 0,
+  };
+}
+
+function toInfo(row: RunRow): RunInfo {
+  return {
+    runId: row.id,
+    experimentId: String(row.experiment_id),
+    runName: row.name,
+    status: row.status,
+    startTime: row.start_time,
+    ...(row.end_time !== null ? { endTime: row.end_time } : {}),
+    lifecycleStage: row.lifecycle_stage,
+    source: { kind: row.source_kind, ...(row.source_name !== null ? { name: row.source_name } : {}) },
+    artifactUri: row.artifact_uri,
+  };
+}
+
+export class ExperimentsService {
+  constructor(
+    private readonly store: MetadataStore,
+    /** LATHE_HOME/artifacts: where runs keep their artifacts. */
+    private readonly artifactRoot: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  listExperiments(includeDeleted = false): Experiment[] {
+    const rows = this.db
+      .prepare(
+        `SELECT e.*, (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.lifecycle_stage = 'active') AS run_count
+         FROM experiments e WHERE ? OR e.lifecycle_stage = 'active' ORDER BY e.updated_at DESC, e.id DESC`,
+      )
+      .all(includeDeleted ? 1 : 0) as ExperimentRow[];
+    return rows.map(toExperiment);
+  }
+
+  createExperiment(name: string, tags: Record<string, string> = {}): Experiment {
+    if (this.db.prepare('SELECT 1 FROM experiments WHERE name = ?').get(name)) throw conflict(`An experiment named ${JSON.stringify(name)} already exists.`);
+    const now = this.clock();
+    const info = this.db.prepare('INSERT INTO experiments (name, artifact_location, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, '', JSON.stringify(tags), now, now);
+    const id = Number(info.lastInsertRowid);
+    this.db.prepare('UPDATE experiments SET artifact_location = ? WHERE id = ?').run(path.join(this.artifactRoot, String(id)), id);
+    return this.experiment(String(id));
+  }
+
+  experiment(id: string): Experiment {
+    const row = this.db.prepare("SELECT e.*, (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.lifecycle_stage = 'active') AS run_count FROM experiments e WHERE e.id = ?").get(Number(id)) as ExperimentRow | undefined;
+    if (!row) throw notFound(`No experiment with id ${JSON.stringify(id)}.`);
+    return toExperiment(row);
+  }
+
+  /** The experiment of that name, created when it does not exist yet. */
+  ensureExperiment(name: string): Experiment {
+    const row = this.db.prepare('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined;
+    return row ? this.experiment(String(row.id)) : this.createExperiment(name);
+  }
+
+  createRun(input: { experimentId: string; runName: string; source: RunInfo['source']; params?: Record<string, string>; tags?: Record<string, string>; startTime?: number }): RunInfo {
+    this.experiment(input.experimentId);
+    const id = randomBytes(16).toString('hex');
+    const now = input.startTime ?? this.clock();
+    const experiment = Number(input.experimentId);
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO runs (id, experiment_id, name, status, start_time, source_kind, source_name, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, experiment, input.runName, 'RUNNING', now, input.source.kind, input.source.name ?? null, path.join(this.artifactRoot, String(experiment), id, 'artifacts'));
+      this.logParamsIn(id, input.params ?? {});
+      for (const [key, value] of Object.entries(input.tags ?? {})) this.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
+      this.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(now, experiment);
+    })();
+    return this.runRow(id);
+  }
+
+  private runRow(id: string): RunInfo {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw notFound(`No run with id ${JSON.stringify(id)}.`);
+    return toInfo(row);
+  }
+
+  runBySource(kind: RunInfo['source']['kind'], name: string): RunInfo | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE source_kind = ? AND source_name = ?').get(kind, name) as RunRow | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  /** A param keeps its first value: logging another is a conflict, as in MLflow. */
+  private logParamsIn(runId: string, params: Record<string, string>): void {
+    for (const [key, value] of Object.entries(params)) {
+      const existing = this.db.prepare('SELECT value FROM run_params WHERE run_id = ? AND key = ?').get(runId, key) as { value: string } | undefined;
+      if (existing && existing.value !== value) {
+        throw conflict(`Param ${JSON.stringify(key)} of run ${runId} is already ${JSON.stringify(existing.value)}; a param cannot change (got ${JSON.stringify(value)}).`);
+      }
+      if (!existing) this.db.prepare('INSERT INTO run_params (run_id, key, value) VALUES (?, ?, ?)').run(runId, key, value);
+    }
+  }
+
+  /** Appends metric points in one transaction, keeping each key's summary. */
+  logMetrics(runId: string, points: readonly MetricInput[]): void {
+    this.runRow(runId);
+    this.store.timed('run_metrics.log', () => this.db.transaction(() => this.appendIn(runId, points, false))());
+  }
+
+  /**
+   * Metric points of a job's run, keyed by step: a point for a step already recorded replaces it
+   * (a resumed attempt, a log read again after a restart), so each step is stored once.
+   */
+  logJobMetrics(runId: string, points: readonly MetricInput[]): void {
+    this.db.transaction(() => this.appendIn(runId, points, true))();
+  }
+
+  private appendIn(runId: string, points: readonly MetricInput[], byStep: boolean): void {
+    const insert = this.db.prepare('INSERT INTO run_metrics (run_id, key, step, timestamp, value, special) VALUES (?, ?, ?, ?, ?, ?)');
+    const remove = this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND key = ? AND step = ?');
+    // The batch's own summary per key, merged into the stored one with one statement per key.
+    const batch = new Map<string, { last: MetricInput; min: number | null; max: number | null; count: number; replaced: boolean }>();
+    for (const point of points) {
+      const { value, special } = encode(point.value);
+      const replaced = byStep && remove.run(runId, point.key, point.step).changes > 0;
+      insert.run(runId, point.key, point.step, point.timestamp, value, special);
+      const seen = batch.get(point.key);
+      if (!seen) {
+        batch.set(point.key, { last: point, min: value, max: value, count: 1, replaced });
+        continue;
+      }
+      if (point.step > seen.last.step || (point.step === seen.last.step && point.timestamp >= seen.last.timestamp)) seen.last = point;
+      if (value !== null) {
+        seen.min = seen.min === null ? value : Math.min(seen.min, value);
+        seen.max = seen.max === null ? value : Math.max(seen.max, value);
+      }
+      seen.count += 1;
+      seen.replaced ||= replaced;
+    }
+    const summary = this.db.prepare('SELECT * FROM run_metric_summaries WHERE run_id = ? AND key = ?');
+    const upsert = this.db.prepare(
+      `INSERT OR REPLACE INTO run_metric_summaries (run_id, key, last_value, last_special, last_step, last_timestamp, min_value, max_value, count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const [key, seen] of batch) {
+      // A replaced point may have been the minimum or maximum: count again from the points.
+      if (seen.replaced) {
+        this.recomputeSummary(runId, key);
+        continue;
+      }
+      const current = summary.get(runId, key) as SummaryRow | undefined;
+      const newer = !current || seen.last.step > current.last_step || (seen.last.step === current.last_step && seen.last.timestamp >= current.last_timestamp);
+      const last = encode(seen.last.value);
+      const pick = (a: number | null | undefined, b: number | null, f: (x: number, y: number) => number) => (a === null || a === undefined ? b : b === null ? a : f(a, b));
+      upsert.run(
+        runId,
+        key,
+        newer ? last.value : current!.last_value,
+        newer ? last.special : current!.last_special,
+        newer ? seen.last.step : current!.last_step,
+        newer ? seen.last.timestamp : current!.last_timestamp,
+        pick(current?.min_value, seen.min, Math.min),
+        pick(current?.max_value, seen.max, Math.max),
+        (current?.count ?? 0) + seen.count,
+      );
+    }
+  }
+
+  private recomputeSummary(runId: string, key: string): void {
+    const aggregate = this.db.prepare('SELECT min(value) AS min, max(value) AS max, count(*) AS count FROM run_metrics WHERE run_id = ? AND key = ?').get(runId, key) as { min: number | null; max: number | null; count: number };
+    const last = this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC LIMIT 1').get(runId, key) as { step: number; timestamp: number; value: number | null; special: string | null };
+    this.db
+      .prepare('INSERT OR REPLACE INTO run_metric_summaries (run_id, key, last_value, last_special, last_step, last_timestamp, min_value, max_value, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(runId, key, last.value, last.special, last.step, last.timestamp, aggregate.min, aggregate.max, aggregate.count);
+  }
+
+  setStatus(runId: string, status: RunStatus, endTime?: number): void {
+    this.db.prepare('UPDATE runs SET status = ?, end_time = ? WHERE id = ?').run(status, endTime ?? null, runId);
+  }
+
+  addLineage(from: LineageNode, to: LineageNode, relation: LineageEdge['relation']): void {
+    this.db.prepare('INSERT OR IGNORE INTO lineage (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(from.kind, from.id, to.kind, to.id, relation, this.clock());
+  }
+
+  /** Every edge that touches the node, and the edges of those neighbours in turn (up to `depth`). */
+  lineageOf(node: LineageNode, depth = 3): LineageEdge[] {
+    const seen = new Set<string>();
+    const edges: LineageEdge[] = [];
+    let frontier = [node];
+    for (let level = 0; level < depth && frontier.length > 0; level++) {
+      const next: LineageNode[] = [];
+      for (const current of frontier) {
+        const rows = this.db
+          .prepare('SELECT * FROM lineage WHERE (from_kind = ? AND from_id = ?) OR (to_kind = ? AND to_id = ?)')
+          .all(current.kind, current.id, current.kind, current.id) as Array<{ from_kind: LineageNode['kind']; from_id: string; to_kind: LineageNode['kind']; to_id: string; relation: LineageEdge['relation'] }>;
+        for (const row of rows) {
+          const key = `${row.from_kind}:${row.from_id}>${row.to_kind}:${row.to_id}:${row.relation}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          edges.push({ from: { kind: row.from_kind, id: row.from_id }, to: { kind: row.to_kind, id: row.to_id }, relation: row.relation });
+          next.push({ kind: row.from_kind, id: row.from_id }, { kind: row.to_kind, id: row.to_id });
+        }
+      }
+      frontier = next;
+    }
+    return edges;
+  }
+
+  getRun(runId: string): RunDetail {
+    const info = this.runRow(runId);
+    const params = Object.fromEntries((this.db.prepare('SELECT key, value FROM run_params WHERE run_id = ? ORDER BY key').all(runId) as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const tags = Object.fromEntries((this.db.prepare('SELECT key, value FROM run_tags WHERE run_id = ? ORDER BY key').all(runId) as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const source = info.source.name && (info.source.kind === 'training-job' || info.source.kind === 'processing-job') ? { kind: info.source.kind, id: info.source.name } : null;
+    return { info, params, tags, metrics: this.summaries(runId), lineage: source ? this.lineageOf(source) : [] };
+  }
+
+  private summaries(runId: string): MetricSummary[] {
+    return (this.db.prepare('SELECT * FROM run_metric_summaries WHERE run_id = ? ORDER BY key').all(runId) as SummaryRow[]).map((row) => ({
+      key: row.key,
+      last: decode(row.last_value, row.last_special),
+      lastStep: row.last_step,
+      lastTimestamp: row.last_timestamp,
+      min: row.min_value,
+      max: row.max_value,
+      count: row.count,
+    }));
+  }
+
+  /** Runs of the experiments, newest first, with their params, tags and metric summaries. */
+  searchRuns(request: { experimentIds: string[]; maxResults?: number; pageToken?: string }): { runs: Run[]; nextPageToken?: string } {
+    const offset = request.pageToken ? Number.parseInt(request.pageToken, 10) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw invalid('pageToken is not one Lathe gave out');
+    const size = request.maxResults ?? 1000;
+    const ids = request.experimentIds.map(Number);
+    const placeholders = ids.map(() => '?').join(', ') || 'NULL';
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND lifecycle_stage = 'active' ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
+      .all(...ids, size + 1, offset) as RunRow[];
+    const page = rows.slice(0, size);
+    const runs = page.map((row) => {
+      const detail = this.getRun(row.id);
+      return { info: detail.info, params: detail.params, tags: detail.tags, metrics: detail.metrics };
+    });
+    return rows.length > size ? { runs, nextPageToken: String(offset + size) } : { runs };
+  }
+
+  /** A metric's points; with `width`, at most that many buckets that keep each span's extremes. */
+  metricHistory(runId: string, key: string, width?: number): MetricHistory {
+    this.runRow(runId);
+    const rows = this.store.timed('run_metrics.history', () =>
+      this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp').all(runId, key),
+    ) as Array<{ step: number; timestamp: number; value: number | null; special: string | null }>;
+    const out = (row: { step: number; timestamp: number; value: number | null; special: string | null }): MetricPointOut => ({ step: row.step, timestamp: row.timestamp, value: decode(row.value, row.special) });
+    if (width === undefined || rows.length <= width) return { key, total: rows.length, points: rows.map(out) };
+    const numeric = (value: MetricValue) => (typeof value === 'number' ? value : Number(value));
+    const series: SeriesPoint[] = rows.map((row) => ({ step: row.step, timestamp: row.timestamp, value: numeric(decode(row.value, row.special)) }));
+    const point = (p: SeriesPoint): MetricPointOut => ({ step: p.step, timestamp: p.timestamp ?? 0, value: Number.isFinite(p.value) ? p.value : (String(p.value) as MetricValue) });
+    const buckets = downsampleMinMax(series, width).map((bucket) => ({
+      x: bucket.x,
+      minX: bucket.minX,
+      maxX: bucket.maxX,
+      min: Number.isFinite(bucket.min) ? bucket.min : null,
+      max: Number.isFinite(bucket.max) ? bucket.max : null,
+      first: point(bucket.first),
+      last: point(bucket.last),
+      count: bucket.count,
+      nonFinite: bucket.nonFinite,
+    }));
+    return { key, total: rows.length, buckets };
+  }
+}
