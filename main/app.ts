@@ -28,6 +28,7 @@ import { ProcessBackend } from './jobs/processBackend';
 import { SlotPool } from './jobs/slots';
 import { acquireRunnerLock } from './jobs/runnerLock';
 import { registerExperimentsHandlers } from './experiments/experimentsHandlers';
+import { MlflowAdapter } from './compat/mlflow';
 import { ExperimentsService } from './experiments/experimentsService';
 
 export interface LatheOptions {
@@ -200,7 +201,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
           token,
           port: options.port ?? 0,
           staticDir: options.staticDir === undefined ? defaultStaticDir() : options.staticDir,
-          adapters: sagemaker.adapters,
+          adapters: [...sagemaker.adapters, new MlflowAdapter(experiments, logger.child('mlflow'))],
         }),
       );
       await server.start();

@@ -251,6 +251,50 @@ export class ExperimentsService {
     this.db.prepare('UPDATE runs SET status = ?, end_time = ? WHERE id = ?').run(status, endTime ?? null, runId);
   }
 
+  experimentByName(name: string): Experiment {
+    const row = this.db.prepare('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined;
+    if (!row) throw notFound(`No experiment named ${JSON.stringify(name)}.`);
+    return this.experiment(String(row.id));
+  }
+
+  /** Status, end time and name of a run (MLflow's runs/update). */
+  updateRun(runId: string, update: { status?: RunStatus; endTime?: number; runName?: string }): RunInfo {
+    const info = this.runRow(runId);
+    this.db
+      .prepare('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?')
+      .run(update.status ?? info.status, update.endTime ?? info.endTime ?? null, update.runName ?? info.runName, runId);
+    return this.runRow(runId);
+  }
+
+  /** Soft delete (restorable); the files stay until a permanent delete. */
+  setRunLifecycle(runId: string, stage: 'active' | 'deleted'): void {
+    this.runRow(runId);
+    this.db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ?').run(stage, runId);
+  }
+
+  /** Params, tags and metrics of one run in one transaction: all of it is stored, or none. */
+  logBatch(runId: string, batch: { params?: Record<string, string>; tags?: Record<string, string>; metrics?: readonly MetricInput[] }): void {
+    this.runRow(runId);
+    this.db.transaction(() => {
+      this.logParamsIn(runId, batch.params ?? {});
+      for (const [key, value] of Object.entries(batch.tags ?? {})) this.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)').run(runId, key, value);
+      if (batch.metrics && batch.metrics.length > 0) this.appendIn(runId, batch.metrics, false);
+    })();
+  }
+
+  /** Every run of the experiments (active ones unless asked), with params, tags and summaries, for filtering. */
+  allRuns(experimentIds: string[], stage: 'active' | 'deleted' | 'all' = 'active'): Run[] {
+    const ids = experimentIds.map(Number);
+    const placeholders = ids.map(() => '?').join(', ') || 'NULL';
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) ORDER BY start_time DESC, id`)
+      .all(...ids, stage, stage) as RunRow[];
+    return rows.map((row) => {
+      const detail = this.getRun(row.id);
+      return { info: detail.info, params: detail.params, tags: detail.tags, metrics: detail.metrics };
+    });
+  }
+
   addLineage(from: LineageNode, to: LineageNode, relation: LineageEdge['relation']): void {
     this.db.prepare('INSERT OR IGNORE INTO lineage (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(from.kind, from.id, to.kind, to.id, relation, this.clock());
   }
