@@ -108,7 +108,7 @@ function runJson(run: Run) {
   };
 }
 
-type Handler = (body: Json) => unknown;
+type Handler = (body: Json, request: WireRequest) => unknown;
 
 export class MlflowAdapter implements WireAdapter {
   readonly name = 'mlflow';
@@ -179,7 +179,7 @@ export class MlflowAdapter implements WireAdapter {
         e.logBatch(run(body), { tags: { [key]: String(body.value ?? '') } });
         return {};
       },
-      'POST runs/log-batch': (body) => {
+      'POST runs/log-batch': (body, request) => {
         const runId = run(body);
         const metrics = (body.metrics as Json[] | undefined) ?? [];
         const params = (body.params as Json[] | undefined) ?? [];
@@ -212,8 +212,11 @@ export class MlflowAdapter implements WireAdapter {
           if (value.length > MLFLOW_LIMITS.tagValue) throw bad(`Tag value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MLFLOW_LIMITS.tagValue}`);
           tagMap[key] = value;
         }
+        // Lathe's SDK names each batch, so a retry after a lost answer is not stored twice.
+        const header = request.headers['x-lathe-batch-id'];
+        const batchId = typeof header === 'string' && /^[\w-]{8,128}$/.test(header) ? header : undefined;
         try {
-          e.logBatch(runId, { params: paramMap, tags: tagMap, metrics: points });
+          e.logBatch(runId, { params: paramMap, tags: tagMap, metrics: points }, batchId);
         } catch (error) {
           // MLflow answers a changed param with INVALID_PARAMETER_VALUE, and nothing of the batch is kept.
           if (error instanceof LatheFault && error.code === 'conflict') throw bad(error.message);
@@ -269,7 +272,7 @@ export class MlflowAdapter implements WireAdapter {
         }
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
       }
-      return json(200, (await handler(body)) ?? {});
+      return json(200, (await handler(body, request)) ?? {});
     } catch (error) {
       if (error instanceof MlflowError) return json(error.status, { error_code: error.code, message: error.message });
       if (error instanceof LatheFault) {

@@ -272,13 +272,22 @@ export class ExperimentsService {
     this.db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ?').run(stage, runId);
   }
 
-  /** Params, tags and metrics of one run in one transaction: all of it is stored, or none. */
-  logBatch(runId: string, batch: { params?: Record<string, string>; tags?: Record<string, string>; metrics?: readonly MetricInput[] }): void {
+  /**
+   * Params, tags and metrics of one run in one transaction: all of it is stored, or none. A batch
+   * with an id (the SDK's retries send the same id again) is stored once: answers false when it was
+   * already in.
+   */
+  logBatch(runId: string, batch: { params?: Record<string, string>; tags?: Record<string, string>; metrics?: readonly MetricInput[] }, batchId?: string): boolean {
     this.runRow(runId);
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      if (batchId !== undefined) {
+        const fresh = this.db.prepare('INSERT OR IGNORE INTO ingested_batches (id, run_id, at) VALUES (?, ?, ?)').run(batchId, runId, this.clock());
+        if (fresh.changes === 0) return false;
+      }
       this.logParamsIn(runId, batch.params ?? {});
       for (const [key, value] of Object.entries(batch.tags ?? {})) this.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)').run(runId, key, value);
       if (batch.metrics && batch.metrics.length > 0) this.appendIn(runId, batch.metrics, false);
+      return true;
     })();
   }
 

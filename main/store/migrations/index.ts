@@ -175,6 +175,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX lineage_to ON lineage (to_kind, to_id);
     `,
   },
+  {
+    version: 7,
+    name: '0007-ingested-batches',
+    sql: `
+      CREATE TABLE ingested_batches (
+        id      TEXT PRIMARY KEY,
+        run_id  TEXT NOT NULL,
+        at      INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -92,6 +92,17 @@ describe('MLflow REST API 2.0 subset', () => {
     expect(special.status).toBe(200);
     expect((await mlflow('GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss' })).json.metrics.map((m: { value: unknown }) => m.value)).toEqual(['NaN', 'Infinity']);
 
+    // A batch sent again with the same X-Lathe-Batch-Id (the SDK retrying) is stored once.
+    const again = async () =>
+      fetch(`${lathe.url}/api/2.0/mlflow/runs/log-batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lathe.token}`, 'content-type': 'application/json', 'x-lathe-batch-id': 'batch-0001-retry' },
+        body: JSON.stringify({ run_id: runId, metrics: [{ key: 'once', value: 1, timestamp: 1, step: 0 }] }),
+      });
+    expect((await again()).status).toBe(200);
+    expect((await again()).status).toBe(200);
+    expect((await mlflow('GET', 'metrics/get-history', { run_id: runId, metric_key: 'once' })).json.metrics).toHaveLength(1);
+
     expect(await mlflow('GET', 'runs/get', { run_id: 'a'.repeat(32) })).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
     expect((await mlflow('GET', 'runs/get', { run_id: runId }, 'wrong-token')).status).toBe(401);
     expect((await mlflow('POST', 'runs/nothing', {})).json.error_code).toBe('ENDPOINT_NOT_FOUND');
