@@ -166,8 +166,10 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     };
     const experiments = new ExperimentsService(store, path.join(layout.home, 'artifacts'));
     registerExperimentsHandlers(router, experiments);
+    let serving: LoopbackServer | null = null;
+    const serverEnv = (): Record<string, string> => (serving ? { LATHE_URL: serving.url, LATHE_TOKEN: token } : {});
     const training = owned.add(
-      new TrainingService({ ...jobOptions, experiments, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
+      new TrainingService({ ...jobOptions, experiments, serverEnv, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
     );
     const processing = owned.add(new ProcessingService({ ...jobOptions, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
@@ -205,6 +207,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         }),
       );
       await server.start();
+      serving = server;
       if (options.publish) {
         try {
           writeServerFile(layout.home, { url: server.url, token, pid: process.pid, startedAt: new Date().toISOString() });

@@ -48,6 +48,8 @@ export interface TrainingServiceDeps {
   home: string;
   pythonPath: string;
   slots: SlotPool;
+  /** LATHE_URL and LATHE_TOKEN of the serving Lathe, for the `lathe` SDK in jobs (empty when not serving). */
+  serverEnv?: () => Record<string, string>;
   /** Where each job is recorded as a run (params, metrics, lineage); none in some tests. */
   experiments?: ExperimentsService;
   /** Learns the machine's GPUs (the system probe) before a GPU job is planned or scheduled. */
@@ -197,6 +199,13 @@ export class TrainingService {
     for (const channel of row.request.InputDataConfig ?? []) {
       experiments.addLineage({ kind: 'dataset', id: channel.DataSource.S3DataSource.S3Uri }, { kind: 'training-job', id: row.name }, 'input');
     }
+  }
+
+  /** Which experiment and run the `lathe` SDK in the job logs to. */
+  private sdkEnv(row: TrainingJobRow): Record<string, string> {
+    const run = this.deps.experiments?.runBySource('training-job', row.name);
+    if (!run) return {};
+    return { LATHE_RUN_ID: run.runId, LATHE_EXPERIMENT_ID: run.experimentId };
   }
 
   describe(name: string): TrainingJobDescription {
@@ -510,6 +519,9 @@ export class TrainingService {
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       ...trainingEnvironment({ ...envInput, root: mlRoot }),
+      // The SDK in the job logs to the job's own run.
+      ...this.deps.serverEnv?.(),
+      ...this.sdkEnv(row),
       // Lathe's package (the built-ins, and the SDK for scripts) ahead of the job's own PYTHONPATH.
       PYTHONPATH: [this.deps.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
       PYTHONUNBUFFERED: '1',
