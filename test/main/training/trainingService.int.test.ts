@@ -183,6 +183,33 @@ print(json.dumps({"status": job["TrainingJobStatus"], "model": job["ModelArtifac
   });
 });
 
+describe('the lathe SDK inside a training job', () => {
+  it("logs to the job's own run, which the runner finishes", async () => {
+    const src = path.join(lathe.home, 'sdk-src');
+    fs.mkdirSync(src);
+    fs.writeFileSync(
+      path.join(src, 'train.py'),
+      'import os\nimport lathe.tracking as lt\nwith lt.start_run() as run:\n    for step in range(5):\n        lt.log_metric("sdk:loss", 1.0 / (step + 1), step=step)\n    lt.log_param("optimizer", "adam")\nprint("run", os.environ["LATHE_RUN_ID"] == run.run_id)\n',
+    );
+    await lathe.router.invoke('training.create', {
+      TrainingJobName: 'sdk-job',
+      AlgorithmSpecification: { TrainingImage: 'lathe:process' },
+      RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+      HyperParameters: { sagemaker_program: '"train.py"', sagemaker_submit_directory: JSON.stringify(`file://${src}`), epochs: '5' },
+      OutputDataConfig: { S3OutputPath: 's3://lathe-demo/out' },
+      ExperimentConfig: { ExperimentName: 'sdk-experiment' },
+    });
+    const job = await finished('sdk-job');
+    expect(job.FailureReason).toBeUndefined();
+    expect((await lathe.router.invoke('training.logs', { TrainingJobName: 'sdk-job' })).lines).toContain('run True');
+    const experiment = (await lathe.router.invoke('experiments.list', {})).experiments.find((e) => e.name === 'sdk-experiment')!;
+    const [run] = (await lathe.router.invoke('runs.search', { experimentIds: [experiment.experimentId] })).runs;
+    expect(run!.info).toMatchObject({ runName: 'sdk-job', status: 'FINISHED' });
+    expect(run!.params).toEqual({ epochs: '5', optimizer: 'adam' });
+    expect(run!.metrics.find((m) => m.key === 'sdk:loss')).toMatchObject({ count: 5, lastStep: 4, last: 0.2, min: 0.2, max: 1 });
+  });
+});
+
 describe('the job queue', () => {
   it('runs jobs one slot at a time and moves on after a job that could not start', async () => {
     await lathe.router.invoke('settings.update', { patch: { concurrency: { cpuSlots: 1 } } });
