@@ -6,6 +6,7 @@ import { createLathe } from '../main/app';
 import { launchChromium, watchedPage } from '../test/helpers/browser';
 import { serveLathe } from '../test/helpers/serve';
 import { downsampleFigures } from './downsample';
+import { trackingFigures } from './experiments';
 import { submitToFirstLine, tinyJobs } from './jobs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -86,6 +87,7 @@ try {
 }
 const tiny = await tinyJobs(Number(process.env.BENCH_TINY_JOBS ?? 100), 2);
 const downsampling = await downsampleFigures();
+const tracking = await trackingFigures();
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -98,6 +100,7 @@ process.stdout.write(
     `training job submit to first line of user code, Docker:        ${dockerFirstLine}`,
     `100 tiny training jobs at concurrency 2: wall ${(tiny.wallMs / 1000).toFixed(1)} s, ${tiny.perJobMs.toFixed(0)} ms per job per slot (python3 -c pass alone: ${tiny.pythonStartMs.toFixed(0)} ms)`,
     ...downsampling,
+    ...tracking,
     '',
   ].join('\n'),
 );

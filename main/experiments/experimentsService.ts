@@ -8,7 +8,6 @@ import path from 'node:path';
 import { conflict, invalid, notFound } from '../api/errors';
 import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricPointOut, MetricSummary, MetricValue, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
 import type { MetadataStore } from '../store/metadataStore';
-import { downsampleMinMax, type SeriesPoint } from './downsample';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -370,28 +369,46 @@ export class ExperimentsService {
     return rows.length > size ? { runs, nextPageToken: String(offset + size) } : { runs };
   }
 
-  /** A metric's points; with `width`, at most that many buckets that keep each span's extremes. */
+  /**
+   * A metric's points; with `width`, at most that many buckets of equal step spans, each with its
+   * min and max, so a one-point spike stays visible. Bucketing runs in SQLite: a million points
+   * never become a million objects.
+   */
   metricHistory(runId: string, key: string, width?: number): MetricHistory {
     this.runRow(runId);
-    const rows = this.store.timed('run_metrics.history', () =>
-      this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp').all(runId, key),
-    ) as Array<{ step: number; timestamp: number; value: number | null; special: string | null }>;
+    // The summary's count is kept with every write: no scan to learn the size.
+    const total = (this.db.prepare('SELECT count FROM run_metric_summaries WHERE run_id = ? AND key = ?').get(runId, key) as { count: number } | undefined)?.count ?? 0;
     const out = (row: { step: number; timestamp: number; value: number | null; special: string | null }): MetricPointOut => ({ step: row.step, timestamp: row.timestamp, value: decode(row.value, row.special) });
-    if (width === undefined || rows.length <= width) return { key, total: rows.length, points: rows.map(out) };
-    const numeric = (value: MetricValue) => (typeof value === 'number' ? value : Number(value));
-    const series: SeriesPoint[] = rows.map((row) => ({ step: row.step, timestamp: row.timestamp, value: numeric(decode(row.value, row.special)) }));
-    const point = (p: SeriesPoint): MetricPointOut => ({ step: p.step, timestamp: p.timestamp ?? 0, value: Number.isFinite(p.value) ? p.value : (String(p.value) as MetricValue) });
-    const buckets = downsampleMinMax(series, width).map((bucket) => ({
-      x: bucket.x,
-      minX: bucket.minX,
-      maxX: bucket.maxX,
-      min: Number.isFinite(bucket.min) ? bucket.min : null,
-      max: Number.isFinite(bucket.max) ? bucket.max : null,
-      first: point(bucket.first),
-      last: point(bucket.last),
-      count: bucket.count,
-      nonFinite: bucket.nonFinite,
+    if (width === undefined || total <= width) {
+      const rows = this.store.timed('run_metrics.history', () =>
+        this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp').all(runId, key),
+      ) as Array<{ step: number; timestamp: number; value: number | null; special: string | null }>;
+      return { key, total, points: rows.map(out) };
+    }
+    const range = this.db.prepare('SELECT min(step) AS lo, max(step) AS hi FROM run_metrics WHERE run_id = ? AND key = ?').get(runId, key) as { lo: number; hi: number };
+    const span = range.hi - range.lo + 1;
+    const rows = this.store.timed('run_metrics.buckets', () =>
+      this.db
+        .prepare(
+          `SELECT min(? - 1, CAST((step - ?) * ? / ? AS INTEGER)) AS bucket, min(value) AS min, max(value) AS max, count(*) AS count,
+                  count(*) - count(value) AS nonFinite, min(step) AS minX, max(step) AS maxX
+           FROM run_metrics WHERE run_id = ? AND key = ? GROUP BY bucket ORDER BY bucket`,
+        )
+        .all(width, range.lo, width, span, runId, key),
+    ) as Array<{ bucket: number; min: number | null; max: number | null; count: number; nonFinite: number; minX: number; maxX: number }>;
+    const at = this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? ORDER BY timestamp LIMIT 1');
+    const atLast = this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? ORDER BY timestamp DESC LIMIT 1');
+    const buckets = rows.map((row) => ({
+      x: (row.minX + row.maxX) / 2,
+      minX: row.minX,
+      maxX: row.maxX,
+      min: row.min,
+      max: row.max,
+      first: out(at.get(runId, key, row.minX) as { step: number; timestamp: number; value: number | null; special: string | null }),
+      last: out(atLast.get(runId, key, row.maxX) as { step: number; timestamp: number; value: number | null; special: string | null }),
+      count: row.count,
+      nonFinite: row.nonFinite,
     }));
-    return { key, total: rows.length, buckets };
+    return { key, total, buckets };
   }
 }

@@ -150,7 +150,8 @@ export const MIGRATIONS: readonly Migration[] = [
         value     REAL,
         special   TEXT
       );
-      CREATE INDEX run_metrics_series ON run_metrics (run_id, key, step);
+      -- Covering: history reads and the downsampling GROUP BY never touch the table.
+      CREATE INDEX run_metrics_series ON run_metrics (run_id, key, step, timestamp, value, special);
       CREATE TABLE run_metric_summaries (
         run_id         TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
         key            TEXT NOT NULL,
