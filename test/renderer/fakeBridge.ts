@@ -32,6 +32,10 @@ export class FakeBridge implements LatheBridge {
     'training.describe': ({ TrainingJobName }) => fail('not-found', `Training job ${TrainingJobName} does not exist.`),
     'training.logs': () => ok({ lines: [], start: 0, next: 0, total: 0, complete: true }),
     'training.metrics': () => ok({ series: [] }),
+    'experiments.list': () => ok({ experiments: [] }),
+    'runs.search': () => ok({ runs: [] }),
+    'runs.get': ({ runId }) => fail('not-found', `Run ${runId} does not exist.`),
+    'runs.metricHistory': ({ key }) => ok({ key, total: 0, points: [] }),
     'files.list': ({ path }) => ok({ path: path ?? '/home/me', parent: path === '/' ? null : '/', entries: [], truncated: false }),
   };
 

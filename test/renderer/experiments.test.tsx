@@ -1,0 +1,227 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Experiment, MetricSummary, Run, RunDetail } from '../../main/contract/experiments';
+import { ok } from '../../main/contract/result';
+import type { RequestOf } from '../../main/contract/schemas';
+import { lineageChains, visibleRuns, windowRange } from '../../renderer/panes/experiments/runsTable';
+import { useExperimentsStore } from '../../renderer/state/experimentsStore';
+import { FakeBridge } from './fakeBridge';
+import { renderApp, resetRenderer } from './harness';
+
+afterEach(() => {
+  resetRenderer();
+  useExperimentsStore.setState(useExperimentsStore.getInitialState(), true);
+});
+
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+
+function experiment(id: string, name: string, runCount: number): Experiment {
+  return { experimentId: id, name, artifactLocation: `/tmp/mlruns/${id}`, lifecycleStage: 'active', creationTime: T0, lastUpdateTime: T0 + Number(id), tags: {}, runCount };
+}
+
+function metric(key: string, last: MetricSummary['last'], extra: Partial<MetricSummary> = {}): MetricSummary {
+  const finite = typeof last === 'number' ? last : null;
+  return { key, last, lastStep: 9, lastTimestamp: T0, min: finite, max: finite, count: 10, ...extra };
+}
+
+function runId(i: number): string {
+  return i.toString(16).padStart(32, '0');
+}
+
+function run(i: number, name: string, metrics: MetricSummary[], params: Record<string, string> = {}): Run {
+  return {
+    info: { runId: runId(i), experimentId: '1', runName: name, status: 'FINISHED', startTime: T0 + i * 1000, endTime: T0 + i * 1000 + 65_000, lifecycleStage: 'active', source: { kind: 'training-job', name }, artifactUri: `/tmp/mlruns/1/${runId(i)}` },
+    params,
+    tags: { 'lathe.job': name },
+    metrics,
+  };
+}
+
+const RUNS = [
+  run(1, 'xgb-a', [metric('auc', 0.9, { min: 0.5, max: 0.93 }), metric('loss', 'NaN')], { max_depth: '10', eta: '0.3' }),
+  run(2, 'xgb-b', [metric('auc', 0.95, { min: 0.6, max: 0.95 }), metric('loss', 0.2)], { max_depth: '9', eta: '0.1' }),
+  run(3, 'xgb-c', [metric('auc', 0.85), metric('loss', 'Infinity')], { max_depth: '100', eta: '0.2' }),
+];
+
+function experimentsBridge(runs: Run[] = RUNS, overrides: ConstructorParameters<typeof FakeBridge>[0] = {}) {
+  return new FakeBridge({
+    'experiments.list': () => ok({ experiments: [experiment('1', 'fraud', runs.length), experiment('0', 'Default', 0)] }),
+    'runs.search': ({ experimentIds }) => ok({ runs: experimentIds[0] === '1' ? runs : [] }),
+    ...overrides,
+  });
+}
+
+async function openExperiments(bridge: FakeBridge) {
+  renderApp(bridge);
+  fireEvent.click(await screen.findByRole('button', { name: 'Experiments' }));
+  return bridge;
+}
+
+function rowNames(): string[] {
+  return within(screen.getByTestId('runs-table'))
+    .getAllByRole('row')
+    .filter((row) => row.dataset.testid?.startsWith('run-row-'))
+    .map((row) => row.dataset.testid!.slice('run-row-'.length));
+}
+
+describe('Experiments pane: list', () => {
+  it('lists experiments with their run counts and selects the most recently updated', async () => {
+    const bridge = await openExperiments(experimentsBridge());
+    const list = await screen.findByTestId('experiments-list', {}, { timeout: 10_000 });
+    expect(within(list).getAllByRole('button').map((b) => b.textContent)).toEqual(['fraud3 runs', 'Default0 runs']);
+    await screen.findByTestId('run-row-xgb-a');
+    expect(bridge.callsTo('runs.search')).toEqual([{ experimentIds: ['1'], maxResults: 50_000 }]);
+    fireEvent.click(within(list).getByText('Default'));
+    expect(await screen.findByText('This experiment has no runs yet.')).toBeTruthy();
+  });
+
+  it('explains where experiments come from when there are none', async () => {
+    await openExperiments(new FakeBridge());
+    const empty = await screen.findByTestId('experiments-empty', {}, { timeout: 10_000 });
+    expect(empty.textContent).toBe('No experiments yet — every training job is recorded as a run of its experiment; scripts log with import lathe.tracking');
+    expect(screen.queryByTestId('runs-table')).toBeNull();
+  });
+});
+
+describe('Experiments pane: runs table', () => {
+  it('shows a column per metric (last value, min/max in the title) and per param, and NaN as NaN', async () => {
+    await openExperiments(experimentsBridge());
+    const table = await screen.findByTestId('runs-table', {}, { timeout: 10_000 });
+    const headers = within(table).getAllByRole('columnheader').map((th) => th.textContent);
+    expect(headers).toEqual(['Run', 'Status', 'Started', 'Duration', 'auc', 'loss', 'eta', 'max_depth']);
+    const a = screen.getByTestId('run-row-xgb-a');
+    const cells = within(a).getAllByRole('cell').map((td) => td.textContent);
+    expect(cells[0]).toBe('xgb-a');
+    expect(cells[1]).toBe('Completed');
+    expect(cells[3]).toBe('1m 05s');
+    expect(cells.slice(4)).toEqual(['0.9', 'NaN', '0.3', '10']);
+    expect(within(a).getAllByRole('cell')[4]!.title).toContain('min 0.5 · max 0.93');
+    expect(within(screen.getByTestId('run-row-xgb-c')).getAllByRole('cell')[5]!.textContent).toBe('Infinity');
+  });
+
+  it('sorts by a metric, by a param numerically, and filters by run name', async () => {
+    await openExperiments(experimentsBridge());
+    const table = await screen.findByTestId('runs-table', {}, { timeout: 10_000 });
+    // Newest start first by default.
+    expect(rowNames()).toEqual(['xgb-c', 'xgb-b', 'xgb-a']);
+    fireEvent.click(within(table).getByRole('button', { name: 'auc' }));
+    expect(rowNames()).toEqual(['xgb-c', 'xgb-a', 'xgb-b']);
+    fireEvent.click(within(table).getByRole('button', { name: /auc/ }));
+    expect(rowNames()).toEqual(['xgb-b', 'xgb-a', 'xgb-c']);
+    // 9 < 10 < 100, not "10" < "100" < "9".
+    fireEvent.click(within(table).getByRole('button', { name: 'max_depth' }));
+    expect(rowNames()).toEqual(['xgb-b', 'xgb-a', 'xgb-c']);
+    // NaN sorts last either way.
+    fireEvent.click(within(table).getByRole('button', { name: 'loss' }));
+    expect(rowNames()).toEqual(['xgb-b', 'xgb-c', 'xgb-a']);
+    fireEvent.change(screen.getByLabelText('Filter runs by name'), { target: { value: 'C' } });
+    expect(rowNames()).toEqual(['xgb-c']);
+    expect(screen.getByTestId('runs-count').textContent).toBe('1 of 3 runs');
+  });
+
+  it('renders only the rows in view when given 10,000 runs, and others on scroll', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => run(i + 1, `run-${String(i).padStart(5, '0')}`, [metric('auc', i / 10_000)], { seed: String(i) }));
+    await openExperiments(experimentsBridge(many));
+    const table = await screen.findByTestId('runs-table', {}, { timeout: 10_000 });
+    fireEvent.click(within(table).getByRole('button', { name: 'Run' }));
+    const rendered = rowNames();
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.length).toBeLessThan(100);
+    expect(rendered[0]).toBe('run-00000');
+    expect(table.getAttribute('aria-rowcount')).toBe('10001');
+    const scroller = table.parentElement!;
+    scroller.scrollTop = 5000 * 30;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(rowNames()).toContain('run-05000'));
+    expect(rowNames().length).toBeLessThan(100);
+    expect(screen.queryByTestId('run-row-run-00000')).toBeNull();
+  });
+});
+
+function detailOf(base: Run): RunDetail {
+  return {
+    ...base,
+    lineage: [
+      { from: { kind: 'training-job', id: 'xgb-a' }, to: { kind: 'model-artifact', id: 's3://lathe/models/xgb-a/model.tar.gz' }, relation: 'produced' },
+      { from: { kind: 'dataset', id: 's3://lathe/data/train.csv' }, to: { kind: 'training-job', id: 'xgb-a' }, relation: 'input' },
+    ],
+  };
+}
+
+describe('Experiments pane: run detail', () => {
+  it('opens on click with params, tags, metrics (NaN kept), charts from width-800 histories, and lineage; Esc closes', async () => {
+    const bridge = await openExperiments(
+      experimentsBridge(RUNS, {
+        'runs.get': () => ok(detailOf(RUNS[0]!)),
+        'runs.metricHistory': ({ key }: RequestOf<'runs.metricHistory'>) =>
+          key === 'auc'
+            ? ok({
+                key,
+                total: 5000,
+                buckets: [
+                  { x: 0, minX: 0, maxX: 9, min: 0.5, max: 0.99, first: { step: 0, timestamp: T0, value: 0.5 }, last: { step: 9, timestamp: T0, value: 0.6 }, count: 10, nonFinite: 0 },
+                  { x: 10, minX: 10, maxX: 19, min: 0.6, max: 0.7, first: { step: 10, timestamp: T0, value: 0.6 }, last: { step: 19, timestamp: T0, value: 'NaN' }, count: 10, nonFinite: 1 },
+                ],
+              })
+            : ok({ key, total: 2, points: [{ step: 0, timestamp: T0, value: 1 }, { step: 1, timestamp: T0, value: 'NaN' }] }),
+      }),
+    );
+    fireEvent.click(await screen.findByTestId('run-row-xgb-a', {}, { timeout: 10_000 }));
+    const detail = await screen.findByTestId('run-detail');
+    await waitFor(() => expect(within(detail).getByTestId('run-params').textContent).toContain('max_depth10'));
+    expect(within(detail).getByTestId('run-params').textContent).toContain('eta0.3');
+    expect(within(detail).getByTestId('run-tags').textContent).toContain('lathe.jobxgb-a');
+    const loss = within(within(detail).getByTestId('run-metrics')).getByText('loss').closest('tr')!;
+    expect(loss.textContent).toContain('NaN');
+    expect(bridge.callsTo('runs.get')).toEqual([{ runId: runId(1) }]);
+    expect(bridge.callsTo('runs.metricHistory')).toEqual([
+      { runId: runId(1), key: 'auc', width: 800 },
+      { runId: runId(1), key: 'loss', width: 800 },
+    ]);
+    const auc = await screen.findByTestId('run-metric-chart-auc', {}, { timeout: 10_000 });
+    expect(auc.dataset.mode).toBe('buckets');
+    expect(auc.dataset.rows).toBe('2');
+    expect(auc.textContent).toContain('1 not finite');
+    const lossChart = await screen.findByTestId('run-metric-chart-loss');
+    expect(lossChart.dataset.mode).toBe('points');
+    expect(within(detail).getByTestId('run-lineage').textContent).toBe('dataset s3://lathe/data/train.csv → training-job xgb-a → model-artifact s3://lathe/models/xgb-a/model.tar.gz');
+    fireEvent.keyDown(detail, { key: 'Escape' });
+    expect(screen.queryByTestId('run-detail')).toBeNull();
+    expect(screen.getByTestId('runs-table')).toBeTruthy();
+  });
+
+  it('opens a focused row with Enter', async () => {
+    const bridge = await openExperiments(experimentsBridge(RUNS, { 'runs.get': () => ok(detailOf(RUNS[1]!)) }));
+    const row = await screen.findByTestId('run-row-xgb-b', {}, { timeout: 10_000 });
+    expect(row.tabIndex).toBe(0);
+    row.focus();
+    fireEvent.keyDown(row, { key: 'Enter' });
+    expect(await screen.findByTestId('run-detail')).toBeTruthy();
+    await waitFor(() => expect(bridge.callsTo('runs.get')).toEqual([{ runId: runId(2) }]));
+    await act(async () => {});
+  });
+});
+
+describe('Experiments helpers', () => {
+  it('windows a fixed-height list with overscan', () => {
+    expect(windowRange(0, 600, 30, 10_000, 8)).toEqual({ start: 0, end: 28 });
+    expect(windowRange(3000, 600, 30, 10_000, 8)).toEqual({ start: 92, end: 128 });
+    // Scrolled past the end of a list that shrank: still its last rows.
+    expect(windowRange(1e9, 600, 30, 10, 8)).toEqual({ start: 0, end: 10 });
+    expect(windowRange(1e9, 600, 30, 100, 8)).toEqual({ start: 72, end: 100 });
+  });
+
+  it('keeps -Infinity below numbers and NaN last', () => {
+    const runs = [run(1, 'a', [metric('m', 'NaN')]), run(2, 'b', [metric('m', '-Infinity')]), run(3, 'c', [metric('m', 3)]), run(4, 'd', [])];
+    expect(visibleRuns(runs, '', { column: 'metric:m', descending: false }, 0).map((r) => r.info.runName)).toEqual(['b', 'c', 'a', 'd']);
+    expect(visibleRuns(runs, '', { column: 'metric:m', descending: true }, 0).map((r) => r.info.runName)).toEqual(['c', 'b', 'a', 'd']);
+  });
+
+  it('lists edges that do not chain on their own', () => {
+    const chains = lineageChains([
+      { from: { kind: 'dataset', id: 'x' }, to: { kind: 'run', id: 'r' }, relation: 'input' },
+      { from: { kind: 'dataset', id: 'y' }, to: { kind: 'run', id: 'r' }, relation: 'input' },
+    ]);
+    expect(chains.map((c) => c.map((n) => n.id).join('>'))).toEqual(['x>r', 'y>r']);
+  });
+});
