@@ -171,7 +171,12 @@ export class TrainingService {
       usedSeconds: 0,
     };
     this.deps.store.insert(row);
-    this.recordRun(row);
+    try {
+      this.recordRun(row);
+    } catch (error) {
+      // The job runs whether or not its run could be recorded; the log says why it was not.
+      this.deps.logger.error(`training job ${name} could not be recorded as a run`, error);
+    }
     this.deps.events.append({ actor, action: 'training.create', subject: name, detail: { algorithm: algorithmLabel(request) } });
     this.changed(row);
     this.schedule();
@@ -563,7 +568,11 @@ export class TrainingService {
       for (const point of points) this.deps.store.addMetric(row.name, point.name, point.step, point.value, at);
       if (runId && points.length > 0) {
         const timestamp = Date.parse(at);
-        this.deps.experiments!.logJobMetrics(runId, points.map((point) => ({ key: point.name, value: point.value, step: point.step, timestamp })));
+        try {
+          this.deps.experiments!.logJobMetrics(runId, points.map((point) => ({ key: point.name, value: point.value, step: point.step, timestamp })));
+        } catch (error) {
+          this.deps.logger.error(`metric points of ${row.name} could not be recorded in its run`, error);
+        }
       }
     };
     const exit = await followJob(() => backend.wait(handle, active.abort.signal), logFile, liveFrom, onLine);
