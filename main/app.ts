@@ -73,6 +73,8 @@ export interface Lathe {
   readonly training: TrainingService;
   readonly processing: ProcessingService;
   readonly experiments: ExperimentsService;
+  /** Whether this Lathe runs the data folder's jobs (another one may hold runner.lock). */
+  readonly runsJobs: boolean;
   readonly server: LoopbackServer | null;
   /** SageMaker's wire protocols on the loopback server; capabilities register their operations here. */
   readonly sagemaker: { controlPlane: SageMakerControlPlane; runtime: SageMakerRuntime };
@@ -235,6 +237,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       training,
       processing,
       experiments,
+      runsJobs: runJobs,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },
       url: server?.url ?? null,

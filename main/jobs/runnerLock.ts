@@ -19,14 +19,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Data folders whose lock a Lathe in this very process holds (tests run several in one process). */
+const HELD_HERE = new Set<string>();
+
 /** The lock, or the pid of the Lathe that holds it. A lock left by a process that is gone is taken over. */
 export function acquireRunnerLock(home: string): RunnerLock | { heldBy: number } {
-  const file = path.join(home, 'runner.lock');
+  const file = path.join(path.resolve(home), 'runner.lock');
+  if (HELD_HERE.has(file)) return { heldBy: process.pid };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }), { flag: 'wx', mode: 0o600 });
+      HELD_HERE.add(file);
       return {
         release: () => {
+          HELD_HERE.delete(file);
           try {
             const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
             if (holder.pid === process.pid) fs.rmSync(file, { force: true });

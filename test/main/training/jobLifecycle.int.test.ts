@@ -378,6 +378,7 @@ time.sleep(120)
     const home = tmpDir();
     const runner = await start(home);
     const recorder = await start(home);
+    expect([runner.runsJobs, recorder.runsJobs]).toEqual([true, false]);
     await recorder.router.invoke('training.create', scriptJob('handed-over', script(home, 'print("ran once")\n')));
     expect(await finished(recorder, 'handed-over')).toMatchObject({ TrainingJobStatus: 'Completed' });
     expect((await runner.router.invoke('training.logs', { TrainingJobName: 'handed-over' })).lines).toEqual(['ran once']);
