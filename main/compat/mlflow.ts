@@ -6,7 +6,7 @@
  */
 import { LatheFault } from '../api/errors';
 import type { Experiment, MetricValue, Run, RunInfo, RunStatus } from '../contract/experiments';
-import type { ExperimentsService, MetricInput } from '../experiments/experimentsService';
+import { DEFAULT_EXPERIMENT, type ExperimentsService, type MetricInput } from '../experiments/experimentsService';
 import { matches, parseFilter } from '../experiments/runFilter';
 import type { Logger } from '../log/logger';
 import type { WireAdapter, WireRequest, WireResponse } from '../server/wire';
@@ -122,7 +122,9 @@ export class MlflowAdapter implements WireAdapter {
     private readonly clock: () => number = Date.now,
   ) {
     const e = experiments;
-    const run = (body: Json) => str(body, 'run_id') ?? str(body, 'run_uuid')!;
+    const run = (body: Json) => str(body, 'run_id', body.run_uuid === undefined) ?? str(body, 'run_uuid')!;
+    // MLflow clients use experiment "0" when none is set: Lathe's Default experiment.
+    const experimentId = (id: string) => (id === '0' ? e.ensureExperiment(DEFAULT_EXPERIMENT).experimentId : id);
     this.routes = {
       'POST experiments/create': (body) => {
         const name = str(body, 'name')!;
@@ -134,7 +136,7 @@ export class MlflowAdapter implements WireAdapter {
           throw error;
         }
       },
-      'GET experiments/get': (body) => ({ experiment: experimentJson(e.experiment(str(body, 'experiment_id')!)) }),
+      'GET experiments/get': (body) => ({ experiment: experimentJson(e.experiment(experimentId(str(body, 'experiment_id')!))) }),
       'GET experiments/get-by-name': (body) => ({ experiment: experimentJson(e.experimentByName(str(body, 'experiment_name')!)) }),
       'POST experiments/search': (body) => {
         const max = num(body, 'max_results', false) ?? 1000;
@@ -144,10 +146,10 @@ export class MlflowAdapter implements WireAdapter {
         return { experiments: chosen.slice(0, max).map(experimentJson) };
       },
       'POST runs/create': (body) => {
-        const experimentId = str(body, 'experiment_id')!;
+        const experiment = experimentId(str(body, 'experiment_id', false) ?? '0');
         const tags = Object.fromEntries(((body.tags as Array<{ key: string; value: string }> | undefined) ?? []).map((t) => [t.key, t.value]));
         const runName = str(body, 'run_name', false) ?? tags['mlflow.runName'] ?? `run-${this.clock()}`;
-        const info = e.createRun({ experimentId, runName, source: { kind: 'mlflow' }, tags, startTime: num(body, 'start_time', false) ?? this.clock() });
+        const info = e.createRun({ experimentId: experiment, runName, source: { kind: 'mlflow' }, tags, startTime: num(body, 'start_time', false) ?? this.clock() });
         return { run: runJson({ info, params: {}, tags, metrics: [] }) };
       },
       'GET runs/get': (body) => ({ run: runJson(e.getRun(run(body))) }),
@@ -163,14 +165,22 @@ export class MlflowAdapter implements WireAdapter {
       'POST runs/log-metric': (body) => {
         const key = str(body, 'key')!;
         keyCheck(key, 'Metric');
-        e.logMetrics(run(body), [{ key, value: metricValue(body.value, key), timestamp: num(body, 'timestamp')!, step: num(body, 'step', false) ?? 0 }]);
+        const point = { key, value: metricValue(body.value, key), timestamp: num(body, 'timestamp')!, step: num(body, 'step', false) ?? 0 };
+        // MLflow keeps an exact duplicate (a retried call) once.
+        if (!e.hasPoint(run(body), point)) e.logMetrics(run(body), [point]);
         return {};
       },
       'POST runs/log-parameter': (body) => {
         const key = str(body, 'key')!;
         const value = String(body.value ?? '');
         keyCheck(key, 'Param');
-        e.logBatch(run(body), { params: { [key]: value } });
+        if (value.length > MLFLOW_LIMITS.paramValue) throw bad(`Param value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MLFLOW_LIMITS.paramValue}`);
+        try {
+          e.logBatch(run(body), { params: { [key]: value } });
+        } catch (error) {
+          if (error instanceof LatheFault && error.code === 'conflict') throw bad(error.message);
+          throw error;
+        }
         return {};
       },
       'POST runs/set-tag': (body) => {
@@ -242,10 +252,10 @@ export class MlflowAdapter implements WireAdapter {
         })();
         const view = body.run_view_type === 'DELETED_ONLY' ? 'deleted' : body.run_view_type === 'ALL' ? 'all' : 'active';
         const max = num(body, 'max_results', false) ?? 1000;
-        if (max > 50_000) throw bad(`Invalid value ${max} for parameter 'max_results' supplied: it must be at most 50000.`);
+        if (!Number.isInteger(max) || max < 1 || max > 50_000) throw bad(`Invalid value ${max} for parameter 'max_results' supplied: it must be a whole number from 1 to 50000.`);
         const offset = body.page_token ? Number(body.page_token) : 0;
         if (!Number.isInteger(offset) || offset < 0) throw bad(`Invalid page token ${JSON.stringify(body.page_token)}.`);
-        const found = e.allRuns(ids.map(String), view).filter((r) => matches(r, clauses));
+        const found = orderRuns(e.allRuns(ids.map((id) => experimentId(String(id))), view).filter((r) => matches(r, clauses)), body.order_by);
         const page = found.slice(offset, offset + max).map(runJson);
         return offset + max < found.length ? { runs: page, next_page_token: String(offset + max) } : { runs: page };
       },
@@ -287,6 +297,41 @@ export class MlflowAdapter implements WireAdapter {
   tooLarge(): WireResponse {
     return json(413, { error_code: 'INVALID_PARAMETER_VALUE', message: `The request body is over ${this.maxBodyBytes} bytes; split the batch.` });
   }
+}
+
+/** MLflow's order_by: ["metrics.auc DESC", "params.eta", "attributes.start_time ASC", …]; default newest first. */
+function orderRuns(runs: Run[], orderBy: unknown): Run[] {
+  if (orderBy === undefined || orderBy === null || (Array.isArray(orderBy) && orderBy.length === 0)) return runs;
+  if (!Array.isArray(orderBy) || !orderBy.every((o) => typeof o === 'string')) throw bad("Invalid value for parameter 'order_by': give a list such as [\"metrics.auc DESC\"].");
+  const keys = (orderBy as string[]).map((clause) => {
+    const match = /^\s*(metrics|params|tags|attributes)\.(`[^`]+`|"[^"]+"|[\w.:\-/]+)(?:\s+(ASC|DESC))?\s*$/i.exec(clause);
+    if (!match) throw bad(`Invalid order_by clause ${JSON.stringify(clause)}: use, for example, "metrics.auc DESC" or "attributes.start_time".`);
+    const key = /^[`"]/.test(match[2]!) ? match[2]!.slice(1, -1) : match[2]!;
+    return { entity: match[1]!.toLowerCase(), key, sign: (match[3] ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1 };
+  });
+  const value = (run: Run, entity: string, key: string): number | string | undefined => {
+    if (entity === 'metrics') {
+      const last = run.metrics.find((m) => m.key === key)?.last;
+      return last === undefined ? undefined : typeof last === 'number' ? last : Number(last);
+    }
+    if (entity === 'params') return run.params[key];
+    if (entity === 'tags') return run.tags[key];
+    const info = run.info as unknown as Record<string, unknown>;
+    const field = { start_time: 'startTime', end_time: 'endTime', run_name: 'runName', status: 'status' }[key];
+    return field ? (info[field] as number | string | undefined) : undefined;
+  };
+  return [...runs].sort((a, b) => {
+    for (const { entity, key, sign } of keys) {
+      const x = value(a, entity, key);
+      const y = value(b, entity, key);
+      if (x === y) continue;
+      // Missing values go last, as in MLflow, whatever the direction.
+      if (x === undefined || (typeof x === 'number' && Number.isNaN(x))) return 1;
+      if (y === undefined || (typeof y === 'number' && Number.isNaN(y))) return -1;
+      return (x < y ? -1 : 1) * sign;
+    }
+    return 0;
+  });
 }
 
 function json(status: number, body: unknown): WireResponse {

@@ -173,6 +173,16 @@ export class ExperimentsService {
     }
   }
 
+  /** Whether exactly this point (key, step, timestamp and value) is stored already. */
+  hasPoint(runId: string, point: MetricInput): boolean {
+    const { value, special } = encode(point.value);
+    return Boolean(
+      this.db
+        .prepare('SELECT 1 FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ? AND value IS ? AND special IS ?')
+        .get(runId, point.key, point.step, point.timestamp, value, special),
+    );
+  }
+
   /** Appends metric points in one transaction, keeping each key's summary. */
   logMetrics(runId: string, points: readonly MetricInput[]): void {
     this.runRow(runId);
@@ -190,10 +200,16 @@ export class ExperimentsService {
   private appendIn(runId: string, points: readonly MetricInput[], byStep: boolean): void {
     const insert = this.db.prepare('INSERT INTO run_metrics (run_id, key, step, timestamp, value, special) VALUES (?, ?, ?, ?, ?, ?)');
     const remove = this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND key = ? AND step = ?');
+    const stored = this.db.prepare('SELECT value, special FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? LIMIT 1');
     // The batch's own summary per key, merged into the stored one with one statement per key.
     const batch = new Map<string, { last: MetricInput; min: number | null; max: number | null; count: number; replaced: boolean }>();
     for (const point of points) {
       const { value, special } = encode(point.value);
+      if (byStep) {
+        // A log read again after a restart repeats every point: the same value at the same step is already in.
+        const before = stored.get(runId, point.key, point.step) as { value: number | null; special: string | null } | undefined;
+        if (before && before.value === value && before.special === special) continue;
+      }
       const replaced = byStep && remove.run(runId, point.key, point.step).changes > 0;
       insert.run(runId, point.key, point.step, point.timestamp, value, special);
       const seen = batch.get(point.key);
@@ -297,10 +313,7 @@ export class ExperimentsService {
     const rows = this.db
       .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) ORDER BY start_time DESC, id`)
       .all(...ids, stage, stage) as RunRow[];
-    return rows.map((row) => {
-      const detail = this.getRun(row.id);
-      return { info: detail.info, params: detail.params, tags: detail.tags, metrics: detail.metrics };
-    });
+    return this.hydrate(rows);
   }
 
   addLineage(from: LineageNode, to: LineageNode, relation: LineageEdge['relation']): void {
@@ -351,6 +364,31 @@ export class ExperimentsService {
     }));
   }
 
+  /** Params, tags and metric summaries of many runs in three queries (not three per run). */
+  private hydrate(rows: RunRow[]): Run[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const params = new Map<string, Record<string, string>>();
+    const tags = new Map<string, Record<string, string>>();
+    const metrics = new Map<string, MetricSummary[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(', ');
+      for (const row of this.db.prepare(`SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<{ run_id: string; key: string; value: string }>) {
+        (params.get(row.run_id) ?? params.set(row.run_id, {}).get(row.run_id)!)[row.key] = row.value;
+      }
+      for (const row of this.db.prepare(`SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<{ run_id: string; key: string; value: string }>) {
+        (tags.get(row.run_id) ?? tags.set(row.run_id, {}).get(row.run_id)!)[row.key] = row.value;
+      }
+      for (const row of this.db.prepare(`SELECT * FROM run_metric_summaries WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<SummaryRow & { run_id: string }>) {
+        (metrics.get(row.run_id) ?? metrics.set(row.run_id, []).get(row.run_id)!).push({
+          key: row.key, last: decode(row.last_value, row.last_special), lastStep: row.last_step, lastTimestamp: row.last_timestamp, min: row.min_value, max: row.max_value, count: row.count,
+        });
+      }
+    }
+    return rows.map((row) => ({ info: toInfo(row), params: params.get(row.id) ?? {}, tags: tags.get(row.id) ?? {}, metrics: metrics.get(row.id) ?? [] }));
+  }
+
   /** Runs of the experiments, newest first, with their params, tags and metric summaries. */
   searchRuns(request: { experimentIds: string[]; maxResults?: number; pageToken?: string }): { runs: Run[]; nextPageToken?: string } {
     const offset = request.pageToken ? Number.parseInt(request.pageToken, 10) : 0;
@@ -361,11 +399,7 @@ export class ExperimentsService {
     const rows = this.db
       .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND lifecycle_stage = 'active' ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
       .all(...ids, size + 1, offset) as RunRow[];
-    const page = rows.slice(0, size);
-    const runs = page.map((row) => {
-      const detail = this.getRun(row.id);
-      return { info: detail.info, params: detail.params, tags: detail.tags, metrics: detail.metrics };
-    });
+    const runs = this.hydrate(rows.slice(0, size));
     return rows.length > size ? { runs, nextPageToken: String(offset + size) } : { runs };
   }
 

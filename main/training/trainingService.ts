@@ -660,8 +660,12 @@ export class TrainingService {
     const experiments = this.deps.experiments;
     const run = experiments?.runBySource('training-job', row.name);
     if (experiments && run) {
-      experiments.setStatus(run.runId, status === 'Completed' ? 'FINISHED' : status === 'Failed' ? 'FAILED' : 'KILLED', Date.parse(row.endedAt));
-      if (row.modelArtifacts) experiments.addLineage({ kind: 'training-job', id: row.name }, { kind: 'model-artifact', id: toS3Uri(row.modelArtifacts, this.objectStore) }, 'produced');
+      try {
+        experiments.setStatus(run.runId, status === 'Completed' ? 'FINISHED' : status === 'Failed' ? 'FAILED' : 'KILLED', Date.parse(row.endedAt));
+        if (row.modelArtifacts) experiments.addLineage({ kind: 'training-job', id: row.name }, { kind: 'model-artifact', id: toS3Uri(row.modelArtifacts, this.objectStore) }, 'produced');
+      } catch (error) {
+        this.deps.logger.error(`the run of ${row.name} could not be finished`, error);
+      }
     }
   }
 

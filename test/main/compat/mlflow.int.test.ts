@@ -103,8 +103,29 @@ describe('MLflow REST API 2.0 subset', () => {
     expect((await again()).status).toBe(200);
     expect((await mlflow('GET', 'metrics/get-history', { run_id: runId, metric_key: 'once' })).json.metrics).toHaveLength(1);
 
+    // A retried log-metric (the same point twice) is kept once, as MLflow does.
+    for (let i = 0; i < 2; i++) await mlflow('POST', 'runs/log-metric', { run_id: runId, key: 'retried', value: 3, timestamp: 7, step: 1 });
+    expect((await mlflow('GET', 'metrics/get-history', { run_id: runId, metric_key: 'retried' })).json.metrics).toHaveLength(1);
+    expect((await mlflow('POST', 'runs/search', { experiment_ids: [id], max_results: 0 })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
+
     expect(await mlflow('GET', 'runs/get', { run_id: 'a'.repeat(32) })).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
     expect((await mlflow('GET', 'runs/get', { run_id: runId }, 'wrong-token')).status).toBe(401);
     expect((await mlflow('POST', 'runs/nothing', {})).json.error_code).toBe('ENDPOINT_NOT_FOUND');
+  });
+
+  it("uses Lathe's Default experiment for MLflow's experiment 0, and orders runs by order_by", async () => {
+    const run = await mlflow('POST', 'runs/create', { experiment_id: '0', run_name: 'no-experiment-set' });
+    expect(run.status).toBe(200);
+    const defaultId = run.json.run.info.experiment_id as string;
+    expect((await mlflow('GET', 'experiments/get', { experiment_id: '0' })).json.experiment).toMatchObject({ name: 'Default', experiment_id: defaultId });
+    const id = (await mlflow('POST', 'experiments/create', { name: 'ordered' })).json.experiment_id as string;
+    for (const [name, loss] of [['a', 0.3], ['b', 0.1], ['c', 0.2]] as const) {
+      const runId = (await mlflow('POST', 'runs/create', { experiment_id: id, run_name: name })).json.run.info.run_id as string;
+      await mlflow('POST', 'runs/log-metric', { run_id: runId, key: 'loss', value: loss, timestamp: 1, step: 0 });
+    }
+    const names = async (orderBy: string[]) => (await mlflow('POST', 'runs/search', { experiment_ids: [id], order_by: orderBy })).json.runs.map((r: { info: { run_name: string } }) => r.info.run_name);
+    expect(await names(['metrics.loss ASC'])).toEqual(['b', 'c', 'a']);
+    expect(await names(['metrics.loss DESC'])).toEqual(['a', 'c', 'b']);
+    expect((await mlflow('POST', 'runs/search', { experiment_ids: [id], order_by: ['loss'] })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 });

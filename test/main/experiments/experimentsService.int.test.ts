@@ -45,6 +45,8 @@ describe('experiments and runs', () => {
     const run = experiments.createRun({ experimentId: experiment.experimentId, runName: 'job', source: { kind: 'training-job', name: 'job' } });
     experiments.logJobMetrics(run.runId, [0, 1, 2].map((step) => ({ key: 'auc', value: 0.5 + step / 10, step, timestamp: step })));
     experiments.logJobMetrics(run.runId, [{ key: 'auc', value: 0.1, step: 2, timestamp: 9 }]);
+    // The log read again after a restart: the same points again change nothing.
+    experiments.logJobMetrics(run.runId, [{ key: 'auc', value: 0.5, step: 0, timestamp: 20 }, { key: 'auc', value: 0.1, step: 2, timestamp: 21 }]);
     const history = experiments.metricHistory(run.runId, 'auc');
     expect(history.points!.map((p) => [p.step, p.value])).toEqual([[0, 0.5], [1, 0.6], [2, 0.1]]);
     expect(experiments.getRun(run.runId).metrics[0]).toMatchObject({ last: 0.1, min: 0.1, max: 0.6, count: 3 });
