@@ -16,7 +16,8 @@ import type { EventBus } from '../api/eventBus';
 import type { JobLogPage, ProcessingJobDescription, ProcessingJobStatus, ProcessingJobSummary } from '../contract/training';
 import type { CreateProcessingJobRequest } from '../contract/trainingSchemas';
 import { failureReason, syncFolder } from '../jobs/artifacts';
-import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
+import type { JobExit, JobLaunch } from '../jobs/backend';
+import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri } from '../jobs/dataUri';
 import { resourceConfig } from '../jobs/jobLayout';
@@ -46,27 +47,24 @@ export interface ProcessingServiceDeps {
   clock?: () => Date;
 }
 
-interface Active {
-  name: string;
-  abort: AbortController;
-  handle: JobHandle | null;
-  backend: JobBackend | null;
-  stopRequested: boolean;
-}
 
 const PROCESS_IMAGES = new Set(['lathe:process', 'local']);
 const ML = '/opt/ml/';
 const arnOf = (name: string) => `arn:aws:sagemaker:local:000000000000:processing-job/${name.toLowerCase()}`;
 
 export class ProcessingService {
-  private readonly active = new Map<string, Active>();
-  private readonly watches = new Set<Promise<void>>();
+  private readonly active: JobWatches;
   private readonly unsubscribe: () => void;
   /** Picks up jobs another process (the CLI with --home) recorded in the store. */
   private readonly tick: NodeJS.Timeout | null = null;
   private disposed = false;
 
   constructor(private readonly deps: ProcessingServiceDeps) {
+    this.active = new JobWatches((name, error) => {
+      deps.logger.error(`processing job ${name} could not run`, error);
+      const row = deps.store.get(name);
+      if (row && (row.status === 'InProgress' || row.status === 'Stopping')) this.finish(row, 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
+    });
     this.unsubscribe = deps.slots.onFree(() => this.schedule());
     if (deps.runJobs === false) return;
     this.tick = setInterval(() => this.schedule(), 2000);
@@ -75,7 +73,7 @@ export class ProcessingService {
       // Lathe may have stopped between launching the job and recording where it runs: look.
       const handle = row.handle ?? (row.startedAt ? launchedHandle(this.jobDir(row.name)) : null);
       if (handle) {
-        this.track(row.name, deps.slots.claim(handle.gpus ?? []), async (active) => {
+        this.active.track(row.name, deps.slots.claim(handle.gpus ?? []), async (active) => {
           active.handle = handle;
           active.backend = handle.backend === 'docker' ? await deps.backends.docker() : deps.backends.process;
           if (row.status === 'Stopping') await active.backend.stop(handle);
@@ -187,15 +185,7 @@ export class ProcessingService {
     this.disposed = true;
     this.unsubscribe();
     if (this.tick) clearInterval(this.tick);
-    for (const active of this.active.values()) {
-      if (this.deps.stopJobsOnDispose) {
-        active.stopRequested = true;
-        if (active.handle && active.backend) await active.backend.stop(active.handle);
-      } else {
-        active.abort.abort(new Error('Lathe is shutting down'));
-      }
-    }
-    await Promise.allSettled([...this.watches]);
+    await this.active.dispose(this.deps.stopJobsOnDispose ?? false);
   }
 
   private require(name: string): ProcessingJobRow {
@@ -230,29 +220,12 @@ export class ProcessingService {
       if (this.active.has(row.name) || row.handle || row.status !== 'InProgress' || row.startedAt) continue;
       const grant = this.deps.slots.tryAcquire(wantsGpu(row.request.ProcessingResources.ClusterConfig.InstanceType) ? 1 : 0);
       if (!grant) continue;
-      this.track(row.name, grant, (active) => this.run(active, grant));
+      this.active.track(row.name, grant, (active) => this.run(active, grant));
     }
   }
 
-  private track(name: string, grant: SlotGrant, work: (active: Active) => Promise<void>): void {
-    const active: Active = { name, abort: new AbortController(), handle: null, backend: null, stopRequested: false };
-    this.active.set(name, active);
-    const watch = work(active)
-      .catch((error: unknown) => {
-        if (active.abort.signal.aborted) return;
-        this.deps.logger.error(`processing job ${name} could not run`, error);
-        const row = this.deps.store.get(name);
-        if (row && (row.status === 'InProgress' || row.status === 'Stopping')) this.finish(row, 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
-      })
-      .finally(() => {
-        this.active.delete(name);
-        this.watches.delete(watch);
-        grant.release();
-      });
-    this.watches.add(watch);
-  }
 
-  private async run(active: Active, grant: SlotGrant): Promise<void> {
+  private async run(active: ActiveJob, grant: SlotGrant): Promise<void> {
     const row = this.require(active.name);
     const plan = this.plan(row.request);
     row.startedAt = this.now();
@@ -324,7 +297,7 @@ export class ProcessingService {
     await this.watch(active, liveFrom);
   }
 
-  private async watch(active: Active, liveFrom?: number): Promise<void> {
+  private async watch(active: ActiveJob, liveFrom?: number): Promise<void> {
     const handle = active.handle!;
     const backend = active.backend!;
     const logFile = this.logFile(active.name);

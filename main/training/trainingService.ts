@@ -16,13 +16,14 @@ import type { AlgorithmInfo, JobLogPage, JobMetricSeries, SecondaryStatus, Train
 import type { CreateTrainingJobRequest } from '../contract/trainingSchemas';
 import { failureReason, packFolder, syncFolder } from '../jobs/artifacts';
 import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend';
+import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import { jobPaths, validateChannelNames, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
 import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
 import { entryPointCommand, scriptHyperparameters } from '../jobs/scriptMode';
-import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
+import { wantsGpu, type SlotPool } from '../jobs/slots';
 import { containerEnvironment, trainingEnvironment, type TrainingEnvInput } from '../jobs/trainingEnv';
 import type { Logger } from '../log/logger';
 import { DEFAULT_EXPERIMENT, type ExperimentsService } from '../experiments/experimentsService';
@@ -78,16 +79,6 @@ interface Plan {
   gpus: number;
 }
 
-/** A job this run of Lathe is starting or watching. */
-interface Active {
-  name: string;
-  grant: SlotGrant;
-  /** Stops watching (dispose); the job itself keeps running. */
-  abort: AbortController;
-  handle: JobHandle | null;
-  backend: JobBackend | null;
-  stopRequested: boolean;
-}
 
 const arnOf = (name: string) => `arn:aws:sagemaker:local:000000000000:training-job/${name.toLowerCase()}`;
 
@@ -95,14 +86,21 @@ const VANISHED =
   'The training process ended while Lathe was not watching and left no exit status (it was killed, or the machine restarted). Start the job again under a new name.';
 
 export class TrainingService {
-  private readonly active = new Map<string, Active>();
-  private readonly watches = new Set<Promise<void>>();
+  private readonly active: JobWatches;
   private readonly unsubscribe: () => void;
   /** Picks up jobs another process (the CLI with --home) recorded in the store. */
   private readonly tick: NodeJS.Timeout | null = null;
   private disposed = false;
 
   constructor(private readonly deps: TrainingServiceDeps) {
+    this.active = new JobWatches((name, error) => {
+      deps.logger.error(`training job ${name} could not run`, error);
+      const row = deps.store.get(name);
+      if (row && (row.status === 'InProgress' || row.status === 'Stopping')) {
+        row.handle = null;
+        this.finish(row, 'Failed', 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
+      }
+    });
     this.unsubscribe = deps.slots.onFree(() => this.schedule());
     if (deps.runJobs === false) return;
     this.tick = setInterval(() => this.schedule(), 2000);
@@ -112,7 +110,7 @@ export class TrainingService {
       const handle = row.handle ?? (row.secondaryStatus === 'Downloading' || row.secondaryStatus === 'Training' || row.secondaryStatus === 'Stopping' ? launchedHandle(this.jobDir(row.name)) : null);
       if (handle) this.reattach(row, handle);
       else if (row.status === 'Stopping') this.finish(row, 'Stopped', 'Stopped', 'Stopped before it started');
-      else if (row.secondaryStatus === 'Uploading') this.track(row.name, deps.slots.claim([]), () => this.complete(row.name));
+      else if (row.secondaryStatus === 'Uploading') this.active.track(row.name, deps.slots.claim([]), () => this.complete(row.name));
       else if (row.secondaryStatus !== 'Pending' && row.secondaryStatus !== 'Interrupted') {
         // Nothing ran: queue it again rather than fail it.
         this.transition(row, 'InProgress', 'Pending', 'Lathe restarted before the job ran; it is queued again');
@@ -300,15 +298,7 @@ export class TrainingService {
     this.disposed = true;
     this.unsubscribe();
     if (this.tick) clearInterval(this.tick);
-    for (const active of this.active.values()) {
-      if (this.deps.stopJobsOnDispose) {
-        active.stopRequested = true;
-        if (active.handle && active.backend) await active.backend.stop(active.handle);
-      } else {
-        active.abort.abort(new Error('Lathe is shutting down'));
-      }
-    }
-    await Promise.allSettled([...this.watches]);
+    await this.active.dispose(this.deps.stopJobsOnDispose ?? false);
   }
 
   private require(name: string): TrainingJobRow {
@@ -392,13 +382,13 @@ export class TrainingService {
       const wanted = wantsGpu(row.request.ResourceConfig?.InstanceType) ? 1 : 0;
       const grant = this.deps.slots.tryAcquire(wanted);
       if (!grant) continue; // a GPU job may wait while CPU jobs still fit, and the other way round
-      this.track(row.name, grant, (active) => this.runAttempt(active));
+      this.active.track(row.name, grant, (active) => this.runAttempt(active));
     }
   }
 
   private reattach(row: TrainingJobRow, handle: JobHandle): void {
     const grant = this.deps.slots.claim(handle.gpus ?? []);
-    this.track(row.name, grant, async (active) => {
+    this.active.track(row.name, grant, async (active) => {
       active.handle = handle;
       active.backend = handle.backend === 'docker' ? await this.deps.backends.docker() : this.deps.backends.process;
       this.deps.logger.info(`reattached to training job ${row.name} (${handle.backend})`);
@@ -410,29 +400,9 @@ export class TrainingService {
     });
   }
 
-  private track(name: string, grant: SlotGrant, work: (active: Active) => Promise<void>): void {
-    const active: Active = { name, grant, abort: new AbortController(), handle: null, backend: null, stopRequested: false };
-    this.active.set(name, active);
-    const watch = work(active)
-      .catch((error: unknown) => {
-        if (active.abort.signal.aborted) return; // Lathe is exiting; the job runs on
-        this.deps.logger.error(`training job ${name} could not run`, error);
-        const row = this.deps.store.get(name);
-        if (row && (row.status === 'InProgress' || row.status === 'Stopping')) {
-          row.handle = null;
-          this.finish(row, 'Failed', 'Failed', `Lathe could not run the job: ${(error as Error).message}`.slice(0, 1024));
-        }
-      })
-      .finally(() => {
-        this.active.delete(name);
-        this.watches.delete(watch);
-        grant.release(); // wakes schedule()
-      });
-    this.watches.add(watch);
-  }
 
   /** Lays out the job folder and launches one attempt, then watches it. */
-  private async runAttempt(active: Active): Promise<void> {
+  private async runAttempt(active: ActiveJob): Promise<void> {
     const row = this.require(active.name);
     const plan = this.plan(row.request);
     const resumed = row.secondaryStatus === 'Interrupted';
@@ -544,7 +514,7 @@ export class TrainingService {
   }
 
   /** Follows the attempt's log and metrics until it ends, then records how it ended. */
-  private async watch(active: Active, replayUntil?: number): Promise<void> {
+  private async watch(active: ActiveJob, replayUntil?: number): Promise<void> {
     const handle = active.handle!;
     const backend = active.backend!;
     const row = this.require(active.name);
@@ -579,7 +549,7 @@ export class TrainingService {
     await this.record(active, exit, parser, tail);
   }
 
-  private async record(active: Active, exit: JobExit, parser: MetricParser, tail: string[]): Promise<void> {
+  private async record(active: ActiveJob, exit: JobExit, parser: MetricParser, tail: string[]): Promise<void> {
     let row = this.require(active.name);
     const plan = this.locations(row.request);
     const paths = jobPaths(path.join(this.jobDir(row.name), 'opt-ml'));
