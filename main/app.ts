@@ -29,7 +29,10 @@ import { SlotPool } from './jobs/slots';
 import { acquireRunnerLock } from './jobs/runnerLock';
 import { registerExperimentsHandlers } from './experiments/experimentsHandlers';
 import { MlflowAdapter } from './compat/mlflow';
+import { ChangeNotifier } from './experiments/changeNotifier';
 import { ExperimentsService } from './experiments/experimentsService';
+import { Purger } from './experiments/purge';
+import { RunArtifacts } from './experiments/runArtifacts';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -166,14 +169,20 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       stopJobsOnDispose: options.stopJobsOnDispose ?? false,
       ...(options.stopGraceSeconds !== undefined ? { stopGraceSeconds: options.stopGraceSeconds } : {}),
     };
-    const experiments = new ExperimentsService(store, path.join(layout.home, 'artifacts'));
-    registerExperimentsHandlers(router, experiments);
+    const artifactRoot = path.join(layout.home, 'artifacts');
+    const experiments = new ExperimentsService(store, artifactRoot);
+    const notifier = owned.add(new ChangeNotifier((experimentId) => bus.emit('experiments.changed', { experimentId })));
+    experiments.onChange = (experimentId) => notifier.changed(experimentId);
+    experiments.pruneIngestedBatches();
+    // Where s3:// URIs live on this disk (TrainingService.objectStore): job outputs are listed from there.
+    const objectStore = path.join(layout.home, 's3');
+    registerExperimentsHandlers(router, experiments, new Purger(store, experiments, artifactRoot), new RunArtifacts(experiments, () => objectStore));
     let serving: LoopbackServer | null = null;
     const serverEnv = (): Record<string, string> => (serving ? { LATHE_URL: serving.url, LATHE_TOKEN: token } : {});
     const training = owned.add(
       new TrainingService({ ...jobOptions, experiments, serverEnv, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
     );
-    const processing = owned.add(new ProcessingService({ ...jobOptions, store: new ProcessingStore(store), logger: logger.child('processing') }));
+    const processing = owned.add(new ProcessingService({ ...jobOptions, experiments, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
     registerTrainingHandlers(router, training, processing);
     registerCoreHandlers(router, {

@@ -138,6 +138,8 @@ export class MlflowAdapter implements WireAdapter {
       },
       'GET experiments/get': (body) => ({ experiment: experimentJson(e.experiment(experimentId(str(body, 'experiment_id')!))) }),
       'GET experiments/get-by-name': (body) => ({ experiment: experimentJson(e.experimentByName(str(body, 'experiment_name')!)) }),
+      'POST experiments/delete': (body) => (e.setExperimentLifecycle(experimentId(str(body, 'experiment_id')!), 'deleted'), {}),
+      'POST experiments/restore': (body) => (e.setExperimentLifecycle(experimentId(str(body, 'experiment_id')!), 'active'), {}),
       'POST experiments/search': (body) => {
         const max = num(body, 'max_results', false) ?? 1000;
         const all = e.listExperiments(body.view_type === 'ALL' || body.view_type === 'DELETED_ONLY');

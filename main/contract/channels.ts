@@ -2,7 +2,7 @@
  * Every channel and event name Lathe speaks, and what each answers. The renderer, the preload,
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
-import type { Experiment, MetricHistory, Run, RunDetail } from './experiments';
+import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -42,9 +42,17 @@ export const CHANNELS = [
   'files.preview',
   'experiments.list',
   'experiments.create',
+  'experiments.delete',
+  'experiments.restore',
+  'experiments.purge',
   'runs.search',
   'runs.get',
   'runs.metricHistory',
+  'runs.delete',
+  'runs.restore',
+  'runs.purge',
+  'runs.artifacts',
+  'runs.artifactPreview',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -74,12 +82,20 @@ export interface ChannelResponses {
   'files.preview': DataPreview;
   'experiments.list': { experiments: Experiment[] };
   'experiments.create': Experiment;
+  'experiments.delete': Experiment;
+  'experiments.restore': Experiment;
+  'experiments.purge': PurgeResult;
   'runs.search': { runs: Run[]; nextPageToken?: string };
   'runs.get': RunDetail;
   'runs.metricHistory': MetricHistory;
+  'runs.delete': { runs: number };
+  'runs.restore': { runs: number };
+  'runs.purge': PurgeResult;
+  'runs.artifacts': ArtifactListing;
+  'runs.artifactPreview': ArtifactPreview;
 }
 
-export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log'] as const;
+export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 
@@ -89,6 +105,7 @@ export interface EventPayloads {
   'events.changed': EventLogEntry;
   'jobs.changed': JobSummary;
   'jobs.log': JobLogLine;
+  'experiments.changed': ExperimentChange;
 }
 
 export function isChannel(value: unknown): value is Channel {

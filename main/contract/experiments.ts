@@ -91,3 +91,49 @@ export interface MetricHistory {
   /** At most `width` buckets otherwise. */
   buckets?: MetricBucket[];
 }
+
+/** One file or folder among a run's artifacts. */
+export interface ArtifactEntry {
+  /** Relative to the run's artifacts, with "/" separators; what runs.artifactPreview takes. */
+  path: string;
+  kind: 'file' | 'folder';
+  /** Bytes; 0 for a folder. */
+  size: number;
+  modifiedTime: number;
+  /** 'run': logged by the run (SDK, MLflow); 'job': an output of the run's training or processing job. */
+  origin: 'run' | 'job';
+}
+
+export interface ArtifactListing {
+  runId: string;
+  /** The run's artifact folder on this machine. */
+  root: string;
+  entries: ArtifactEntry[];
+  /** True when there were more entries than a listing carries (see ARTIFACT_LIST_LIMIT). */
+  truncated: boolean;
+}
+
+/** Entries one listing carries at most. */
+export const ARTIFACT_LIST_LIMIT = 2000;
+
+/** What an artifact holds, read far enough to show it. */
+export type ArtifactPreview =
+  | { path: string; size: number; kind: 'text'; text: string; truncated: boolean }
+  | { path: string; size: number; kind: 'table'; delimiter: string; columns: string[]; rows: string[][]; truncated: boolean }
+  /** A PNG, JPEG, GIF or WebP image (SVG is shown as text: it can carry script). */
+  | { path: string; size: number; kind: 'image'; mediaType: string; base64: string }
+  /** The members of a .tar/.tar.gz (model.tar.gz), as SageMaker packs them. */
+  | { path: string; size: number; kind: 'archive'; members: Array<{ name: string; size: number }>; truncated: boolean }
+  | { path: string; size: number; kind: 'binary'; reason: string };
+
+/** What a permanent delete removed. */
+export interface PurgeResult {
+  runs: number;
+  /** Bytes of artifact files removed from disk. */
+  bytesFreed: number;
+}
+
+/** Sent (at most every second per experiment) when runs of an experiment are created, change or get points. */
+export interface ExperimentChange {
+  experimentId: string;
+}

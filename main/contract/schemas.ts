@@ -36,6 +36,10 @@ export const settingsPatchSchema = z.strictObject({
     .optional(),
 });
 
+const experimentId = z.string().regex(/^\d+$/, 'an experiment id is a number');
+const runId = z.string().regex(/^[0-9a-f]{32}$/, 'a run id is 32 hexadecimal characters');
+const runIds = z.array(runId).min(1, 'give at least one run id').max(10_000);
+
 export const schemas = {
   'app.info': z.strictObject({}),
   'system.info': z.strictObject({
@@ -71,17 +75,39 @@ export const schemas = {
     name: nonEmpty('name', 500),
     tags: z.record(nonEmpty('a tag key', 250), z.string().max(5000, 'a tag value is at most 5000 characters')).optional(),
   }),
+  /** Soft delete: the experiment and its runs leave the lists until restored or purged. */
+  'experiments.delete': z.strictObject({ experimentId }),
+  'experiments.restore': z.strictObject({ experimentId }),
+  /** Permanent: only a deleted experiment; its runs, points and artifact files go. */
+  'experiments.purge': z.strictObject({ experimentId }),
   'runs.search': z.strictObject({
-    experimentIds: z.array(z.string().regex(/^\d+$/, 'an experiment id is a number')).min(1, 'give at least one experiment id').max(100),
+    experimentIds: z.array(experimentId).min(1, 'give at least one experiment id').max(100),
     maxResults: z.number().int().min(1).max(50_000).optional(),
     pageToken: z.string().max(64).optional(),
+    /** MLflow's filter string: metrics.auc > 0.9 and params.max_depth = '5'. */
+    filter: z.string().max(4000, 'a filter is at most 4000 characters').optional(),
+    /** Which runs: the active ones (default), the deleted ones (the trash), or all. */
+    lifecycle: z.enum(['active', 'deleted', 'all']).optional(),
   }),
-  'runs.get': z.strictObject({ runId: z.string().regex(/^[0-9a-f]{32}$/, 'a run id is 32 hexadecimal characters') }),
+  'runs.get': z.strictObject({ runId }),
   'runs.metricHistory': z.strictObject({
-    runId: z.string().regex(/^[0-9a-f]{32}$/, 'a run id is 32 hexadecimal characters'),
+    runId,
     key: nonEmpty('key', 250),
     /** Downsample to at most this many buckets (a chart's width); every point when left out. */
     width: z.number().int().min(1).max(100_000).optional(),
+  }),
+  /** Soft delete (restorable). */
+  'runs.delete': z.strictObject({ runIds: runIds }),
+  'runs.restore': z.strictObject({ runIds: runIds }),
+  /** Permanent: only deleted runs; their points, records and artifact files go. */
+  'runs.purge': z.strictObject({ runIds: runIds }),
+  'runs.artifacts': z.strictObject({ runId }),
+  'runs.artifactPreview': z.strictObject({
+    runId,
+    /** As runs.artifacts lists it. */
+    path: nonEmpty('path', 1000),
+    /** Text bytes or table rows read at most. */
+    maxBytes: z.number().int().min(1).max(1_048_576).optional(),
   }),
 } satisfies Record<Channel, z.ZodType>;
 

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { conflict, invalid, notFound } from '../api/errors';
+import { conflict, invalid, notFound, precondition } from '../api/errors';
 import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricPointOut, MetricSummary, MetricValue, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
 import type { MetadataStore } from '../store/metadataStore';
+import { matches, parseFilter } from './runFilter';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -100,8 +101,26 @@ export class ExperimentsService {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Told which experiment's runs were created, changed or got points (the app throttles and publishes it). */
+  onChange: ((experimentId: string) => void) | null = null;
+  /** Run id → experiment id, for onChange without a query per metric batch. */
+  private readonly experimentOfRun = new Map<string, string>();
+
   private get db() {
     return this.store.db;
+  }
+
+  private touched(runId: string): void {
+    if (!this.onChange) return;
+    let experimentId = this.experimentOfRun.get(runId);
+    if (experimentId === undefined) {
+      const row = this.db.prepare('SELECT experiment_id FROM runs WHERE id = ?').get(runId) as { experiment_id: number } | undefined;
+      if (!row) return;
+      experimentId = String(row.experiment_id);
+      if (this.experimentOfRun.size > 10_000) this.experimentOfRun.clear();
+      this.experimentOfRun.set(runId, experimentId);
+    }
+    this.onChange(experimentId);
   }
 
   listExperiments(includeDeleted = false): Experiment[] {
@@ -148,6 +167,7 @@ export class ExperimentsService {
       for (const [key, value] of Object.entries(input.tags ?? {})) this.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
       this.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(now, experiment);
     })();
+    this.touched(id);
     return this.runRow(id);
   }
 
@@ -187,6 +207,7 @@ export class ExperimentsService {
   logMetrics(runId: string, points: readonly MetricInput[]): void {
     this.runRow(runId);
     this.store.timed('run_metrics.log', () => this.db.transaction(() => this.appendIn(runId, points, false))());
+    this.touched(runId);
   }
 
   /**
@@ -195,6 +216,7 @@ export class ExperimentsService {
    */
   logJobMetrics(runId: string, points: readonly MetricInput[]): void {
     this.db.transaction(() => this.appendIn(runId, points, true))();
+    this.touched(runId);
   }
 
   private appendIn(runId: string, points: readonly MetricInput[], byStep: boolean): void {
@@ -264,6 +286,7 @@ export class ExperimentsService {
 
   setStatus(runId: string, status: RunStatus, endTime?: number): void {
     this.db.prepare('UPDATE runs SET status = ?, end_time = ? WHERE id = ?').run(status, endTime ?? null, runId);
+    this.touched(runId);
   }
 
   experimentByName(name: string): Experiment {
@@ -278,13 +301,41 @@ export class ExperimentsService {
     this.db
       .prepare('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE id = ?')
       .run(update.status ?? info.status, update.endTime ?? info.endTime ?? null, update.runName ?? info.runName, runId);
+    this.touched(runId);
     return this.runRow(runId);
+  }
+
+  /**
+   * Forgets the ids of log-batches older than `maxAgeMs` (30 days): the SDK replays a spool with
+   * the same ids, so they are kept well past any retry, but not forever.
+   */
+  pruneIngestedBatches(maxAgeMs = 30 * 24 * 3600 * 1000): number {
+    return this.db.prepare('DELETE FROM ingested_batches WHERE at < ?').run(this.clock() - maxAgeMs).changes;
   }
 
   /** Soft delete (restorable); the files stay until a permanent delete. */
   setRunLifecycle(runId: string, stage: 'active' | 'deleted'): void {
-    this.runRow(runId);
-    this.db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ?').run(stage, runId);
+    this.setRunsLifecycle([runId], stage);
+  }
+
+  /** Soft delete or restore of many runs, all or none: an unknown id changes nothing. */
+  setRunsLifecycle(runIds: readonly string[], stage: 'active' | 'deleted'): number {
+    const changed = this.db.transaction(() => {
+      for (const id of runIds) this.runRow(id);
+      const update = this.db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ? AND lifecycle_stage != ?');
+      return runIds.reduce((sum, id) => sum + update.run(stage, id, stage).changes, 0);
+    })();
+    for (const id of runIds) this.touched(id);
+    return changed;
+  }
+
+  /** Soft delete or restore of an experiment; Default cannot be deleted (as MLflow's experiment 0). */
+  setExperimentLifecycle(experimentId: string, stage: 'active' | 'deleted'): Experiment {
+    const experiment = this.experiment(experimentId);
+    if (stage === 'deleted' && experiment.name === DEFAULT_EXPERIMENT) throw precondition('The Default experiment cannot be deleted; delete its runs instead.');
+    this.db.prepare('UPDATE experiments SET lifecycle_stage = ?, updated_at = ? WHERE id = ?').run(stage, this.clock(), Number(experimentId));
+    this.onChange?.(experimentId);
+    return this.experiment(experimentId);
   }
 
   /**
@@ -294,7 +345,7 @@ export class ExperimentsService {
    */
   logBatch(runId: string, batch: { params?: Record<string, string>; tags?: Record<string, string>; metrics?: readonly MetricInput[] }, batchId?: string): boolean {
     this.runRow(runId);
-    return this.db.transaction(() => {
+    const stored = this.db.transaction(() => {
       if (batchId !== undefined) {
         const fresh = this.db.prepare('INSERT OR IGNORE INTO ingested_batches (id, run_id, at) VALUES (?, ?, ?)').run(batchId, runId, this.clock());
         if (fresh.changes === 0) return false;
@@ -304,6 +355,8 @@ export class ExperimentsService {
       if (batch.metrics && batch.metrics.length > 0) this.appendIn(runId, batch.metrics, false);
       return true;
     })();
+    this.touched(runId);
+    return stored;
   }
 
   /** Every run of the experiments (active ones unless asked), with params, tags and summaries, for filtering. */
@@ -389,16 +442,26 @@ export class ExperimentsService {
     return rows.map((row) => ({ info: toInfo(row), params: params.get(row.id) ?? {}, tags: tags.get(row.id) ?? {}, metrics: metrics.get(row.id) ?? [] }));
   }
 
-  /** Runs of the experiments, newest first, with their params, tags and metric summaries. */
-  searchRuns(request: { experimentIds: string[]; maxResults?: number; pageToken?: string }): { runs: Run[]; nextPageToken?: string } {
+  /**
+   * Runs of the experiments, newest first, with their params, tags and metric summaries; `filter`
+   * is MLflow's filter string (a bad one is invalid-argument saying where).
+   */
+  searchRuns(request: { experimentIds: string[]; maxResults?: number; pageToken?: string; filter?: string; lifecycle?: 'active' | 'deleted' | 'all' }): { runs: Run[]; nextPageToken?: string } {
     const offset = request.pageToken ? Number.parseInt(request.pageToken, 10) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw invalid('pageToken is not one Lathe gave out');
+    if (!Number.isInteger(offset) || offset < 0 || !/^\d*$/.test(request.pageToken ?? '')) throw invalid('pageToken is not one Lathe gave out');
+    const clauses = parseFilter(request.filter);
     const size = request.maxResults ?? 1000;
+    const stage = request.lifecycle ?? 'active';
     const ids = request.experimentIds.map(Number);
     const placeholders = ids.map(() => '?').join(', ') || 'NULL';
+    if (clauses.length > 0) {
+      const found = this.allRuns(request.experimentIds, stage).filter((run) => matches(run, clauses));
+      const runs = found.slice(offset, offset + size);
+      return found.length > offset + size ? { runs, nextPageToken: String(offset + size) } : { runs };
+    }
     const rows = this.db
-      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND lifecycle_stage = 'active' ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
-      .all(...ids, size + 1, offset) as RunRow[];
+      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
+      .all(...ids, stage, stage, size + 1, offset) as RunRow[];
     const runs = this.hydrate(rows.slice(0, size));
     return rows.length > size ? { runs, nextPageToken: String(offset + size) } : { runs };
   }

@@ -26,6 +26,8 @@ import { linkOrCopy, placeTree } from '../jobs/materialize';
 import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
 import type { Logger } from '../log/logger';
 import type { EventLog } from '../store/eventLog';
+import type { ExperimentsService } from '../experiments/experimentsService';
+import { finishProcessingRun, recordProcessingRun } from '../experiments/processingRuns';
 import type { ProcessingJobRow, ProcessingStore } from './processingStore';
 import type { TrainingBackends } from '../training/trainingService';
 
@@ -45,6 +47,8 @@ export interface ProcessingServiceDeps {
   stopGraceSeconds?: number;
   stopJobsOnDispose?: boolean;
   clock?: () => Date;
+  /** Records each job as a run of its experiment (ExperimentConfig.ExperimentName, else Default). */
+  experiments?: ExperimentsService;
 }
 
 
@@ -121,6 +125,7 @@ export class ProcessingService {
     const now = this.now();
     const row: ProcessingJobRow = { name, arn: arnOf(name), request, status: 'InProgress', failureReason: null, exitMessage: null, handle: null, createdAt: now, startedAt: null, endedAt: null, modifiedAt: now };
     this.deps.store.insert(row);
+    if (this.deps.experiments) recordProcessingRun(this.deps.experiments, request, now, this.deps.logger);
     this.deps.events.append({ actor, action: 'processing.create', subject: name, detail: { image: request.AppSpecification.ImageUri } });
     this.deps.bus.emit('jobs.changed', summary(row));
     this.schedule();
@@ -345,6 +350,7 @@ export class ProcessingService {
     row.failureReason = status === 'Failed' ? message : null;
     row.exitMessage = status === 'Completed' ? null : message;
     this.save(row);
+    if (this.deps.experiments && (status === 'Completed' || status === 'Failed' || status === 'Stopped')) finishProcessingRun(this.deps.experiments, row.request, status, row.endedAt, this.deps.logger);
   }
 
   private save(row: ProcessingJobRow): void {

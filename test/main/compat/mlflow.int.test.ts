@@ -127,5 +127,12 @@ describe('MLflow REST API 2.0 subset', () => {
     expect(await names(['metrics.loss ASC'])).toEqual(['b', 'c', 'a']);
     expect(await names(['metrics.loss DESC'])).toEqual(['a', 'c', 'b']);
     expect((await mlflow('POST', 'runs/search', { experiment_ids: [id], order_by: ['loss'] })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    // experiments/delete hides it from search until experiments/restore; the Default one cannot go.
+    expect((await mlflow('POST', 'experiments/delete', { experiment_id: id })).status).toBe(200);
+    const search = async () => (await mlflow('POST', 'experiments/search', { max_results: 100 })).json.experiments.map((e: { name: string }) => e.name);
+    expect(await search()).not.toContain('ordered');
+    expect((await mlflow('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
+    expect(await search()).toContain('ordered');
+    expect((await mlflow('POST', 'experiments/delete', { experiment_id: '0' })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 });

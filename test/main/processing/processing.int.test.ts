@@ -86,6 +86,15 @@ describe('processing jobs', () => {
     expect((await lathe.router.invoke('processing.logs', { ProcessingJobName: 'prep-1' })).lines).toEqual(['split 10 rows for prep-1 prep-1']);
     const listed = await lathe.router.invoke('processing.list', {});
     expect(listed.ProcessingJobSummaries).toMatchObject([{ Kind: 'processing', ProcessingJobName: 'prep-1', ProcessingJobStatus: 'Completed', Algorithm: 'prep.py', Backend: 'process' }]);
+    // The job is a run of the Default experiment: its environment as params, inputs → job → outputs as lineage.
+    const run = lathe.experiments.runBySource('processing-job', 'prep-1')!;
+    const detail = await lathe.router.invoke('runs.get', { runId: run.runId });
+    expect(detail).toMatchObject({ info: { status: 'FINISHED', runName: 'prep-1' }, params: { INPUT_DIR: '/opt/ml/processing/input/data' }, tags: { 'lathe.image': 'lathe:process' } });
+    expect(detail.lineage.map((e) => `${e.from.id} -${e.relation}-> ${e.to.id}`).sort()).toEqual([
+      'prep-1 -produced-> s3://demo/splits',
+      's3://demo/code/prep.py -input-> prep-1',
+      's3://demo/raw -input-> prep-1',
+    ]);
   });
 
   it('fails with the traceback, stops on request, and refuses bad requests creating nothing', async () => {
