@@ -8,6 +8,7 @@ import { serveLathe } from '../test/helpers/serve';
 import { downsampleFigures } from './downsample';
 import { trackingFigures } from './experiments';
 import { submitToFirstLine, tinyJobs } from './jobs';
+import { runsTableFigures } from './runsTable';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -88,6 +89,7 @@ try {
 const tiny = await tinyJobs(Number(process.env.BENCH_TINY_JOBS ?? 100), 2);
 const downsampling = await downsampleFigures();
 const tracking = await trackingFigures();
+const runsTable = await runsTableFigures(Math.min(RUNS, 3));
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -101,6 +103,7 @@ process.stdout.write(
     `100 tiny training jobs at concurrency 2: wall ${(tiny.wallMs / 1000).toFixed(1)} s, ${tiny.perJobMs.toFixed(0)} ms per job per slot (python3 -c pass alone: ${tiny.pythonStartMs.toFixed(0)} ms)`,
     ...downsampling,
     ...tracking,
+    ...runsTable,
     '',
   ].join('\n'),
 );

@@ -6,92 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { conflict, invalid, notFound, precondition } from '../api/errors';
-import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricPointOut, MetricSummary, MetricValue, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
+import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricSummary, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
 import type { MetadataStore } from '../store/metadataStore';
+import { readLineage } from './lineage';
+import { encode, toExperiment, toInfo, type ExperimentRow, type MetricInput, type RunRow, type SummaryRow } from './rows';
+import { decode, readMetricHistory } from './metricHistory';
 import { matches, parseFilter } from './runFilter';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
-interface ExperimentRow {
-  id: number;
-  name: string;
-  artifact_location: string;
-  lifecycle_stage: 'active' | 'deleted';
-  tags: string;
-  created_at: number;
-  updated_at: number;
-  run_count?: number;
-}
-
-interface RunRow {
-  id: string;
-  experiment_id: number;
-  name: string;
-  status: RunStatus;
-  start_time: number;
-  end_time: number | null;
-  lifecycle_stage: 'active' | 'deleted';
-  source_kind: RunInfo['source']['kind'];
-  source_name: string | null;
-  artifact_uri: string;
-}
-
-interface SummaryRow {
-  key: string;
-  last_value: number | null;
-  last_special: string | null;
-  last_step: number;
-  last_timestamp: number;
-  min_value: number | null;
-  max_value: number | null;
-  count: number;
-}
-
-export interface MetricInput {
-  key: string;
-  value: number;
-  step: number;
-  timestamp: number;
-}
-
-/** NaN and the infinities are stored as NULL plus a word: SQLite turns NaN into NULL anyway. */
-function encode(value: number): { value: number | null; special: string | null } {
-  if (Number.isNaN(value)) return { value: null, special: 'NaN' };
-  if (value === Infinity) return { value: null, special: 'Infinity' };
-  if (value === -Infinity) return { value: null, special: '-Infinity' };
-  return { value, special: null };
-}
-
-function decode(value: number | null, special: string | null): MetricValue {
-  return (special as MetricValue | null) ?? (value as number);
-}
-
-function toExperiment(row: ExperimentRow): Experiment {
-  return {
-    experimentId: String(row.id),
-    name: row.name,
-    artifactLocation: row.artifact_location,
-    lifecycleStage: row.lifecycle_stage,
-    creationTime: row.created_at,
-    lastUpdateTime: row.updated_at,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    runCount: row.run_count ?? 0,
-  };
-}
-
-function toInfo(row: RunRow): RunInfo {
-  return {
-    runId: row.id,
-    experimentId: String(row.experiment_id),
-    runName: row.name,
-    status: row.status,
-    startTime: row.start_time,
-    ...(row.end_time !== null ? { endTime: row.end_time } : {}),
-    lifecycleStage: row.lifecycle_stage,
-    source: { kind: row.source_kind, ...(row.source_name !== null ? { name: row.source_name } : {}) },
-    artifactUri: row.artifact_uri,
-  };
-}
+export type { MetricInput } from './rows';
 
 export class ExperimentsService {
   constructor(
@@ -375,26 +299,7 @@ export class ExperimentsService {
 
   /** Every edge that touches the node, and the edges of those neighbours in turn (up to `depth`). */
   lineageOf(node: LineageNode, depth = 3): LineageEdge[] {
-    const seen = new Set<string>();
-    const edges: LineageEdge[] = [];
-    let frontier = [node];
-    for (let level = 0; level < depth && frontier.length > 0; level++) {
-      const next: LineageNode[] = [];
-      for (const current of frontier) {
-        const rows = this.db
-          .prepare('SELECT * FROM lineage WHERE (from_kind = ? AND from_id = ?) OR (to_kind = ? AND to_id = ?)')
-          .all(current.kind, current.id, current.kind, current.id) as Array<{ from_kind: LineageNode['kind']; from_id: string; to_kind: LineageNode['kind']; to_id: string; relation: LineageEdge['relation'] }>;
-        for (const row of rows) {
-          const key = `${row.from_kind}:${row.from_id}>${row.to_kind}:${row.to_id}:${row.relation}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          edges.push({ from: { kind: row.from_kind, id: row.from_id }, to: { kind: row.to_kind, id: row.to_id }, relation: row.relation });
-          next.push({ kind: row.from_kind, id: row.from_id }, { kind: row.to_kind, id: row.to_id });
-        }
-      }
-      frontier = next;
-    }
-    return edges;
+    return readLineage(this.db, node, depth);
   }
 
   getRun(runId: string): RunDetail {
@@ -467,45 +372,11 @@ export class ExperimentsService {
   }
 
   /**
-   * A metric's points; with `width`, at most that many buckets of equal step spans, each with its
-   * min and max, so a one-point spike stays visible. Bucketing runs in SQLite: a million points
-   * never become a million objects.
+   * A metric's points; with `width`, at most that many buckets with each one's min and max, so a
+   * one-point spike stays visible (see metricHistory.ts).
    */
   metricHistory(runId: string, key: string, width?: number): MetricHistory {
     this.runRow(runId);
-    // The summary's count is kept with every write: no scan to learn the size.
-    const total = (this.db.prepare('SELECT count FROM run_metric_summaries WHERE run_id = ? AND key = ?').get(runId, key) as { count: number } | undefined)?.count ?? 0;
-    const out = (row: { step: number; timestamp: number; value: number | null; special: string | null }): MetricPointOut => ({ step: row.step, timestamp: row.timestamp, value: decode(row.value, row.special) });
-    if (width === undefined || total <= width) {
-      const rows = this.store.timed('run_metrics.history', () =>
-        this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp').all(runId, key),
-      ) as Array<{ step: number; timestamp: number; value: number | null; special: string | null }>;
-      return { key, total, points: rows.map(out) };
-    }
-    const range = this.db.prepare('SELECT min(step) AS lo, max(step) AS hi FROM run_metrics WHERE run_id = ? AND key = ?').get(runId, key) as { lo: number; hi: number };
-    const span = range.hi - range.lo + 1;
-    const rows = this.store.timed('run_metrics.buckets', () =>
-      this.db
-        .prepare(
-          `SELECT min(? - 1, CAST((step - ?) * ? / ? AS INTEGER)) AS bucket, min(value) AS min, max(value) AS max, count(*) AS count,
-                  count(*) - count(value) AS nonFinite, min(step) AS minX, max(step) AS maxX
-           FROM run_metrics WHERE run_id = ? AND key = ? GROUP BY bucket ORDER BY bucket`,
-        )
-        .all(width, range.lo, width, span, runId, key),
-    ) as Array<{ bucket: number; min: number | null; max: number | null; count: number; nonFinite: number; minX: number; maxX: number }>;
-    const at = this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? ORDER BY timestamp LIMIT 1');
-    const atLast = this.db.prepare('SELECT step, timestamp, value, special FROM run_metrics WHERE run_id = ? AND key = ? AND step = ? ORDER BY timestamp DESC LIMIT 1');
-    const buckets = rows.map((row) => ({
-      x: (row.minX + row.maxX) / 2,
-      minX: row.minX,
-      maxX: row.maxX,
-      min: row.min,
-      max: row.max,
-      first: out(at.get(runId, key, row.minX) as { step: number; timestamp: number; value: number | null; special: string | null }),
-      last: out(atLast.get(runId, key, row.maxX) as { step: number; timestamp: number; value: number | null; special: string | null }),
-      count: row.count,
-      nonFinite: row.nonFinite,
-    }));
-    return { key, total, buckets };
+    return readMetricHistory(this.store, runId, key, width);
   }
 }
