@@ -178,7 +178,8 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const objectStore = path.join(layout.home, 's3');
     registerExperimentsHandlers(router, experiments, new Purger(store, experiments, artifactRoot), new RunArtifacts(experiments, () => objectStore));
     let serving: LoopbackServer | null = null;
-    const serverEnv = (): Record<string, string> => (serving ? { LATHE_URL: serving.url, LATHE_TOKEN: token } : {});
+    // LATHE_SERVER_FILE lets a job that outlives this Lathe find the next one (its new port and token).
+    const serverEnv = (): Record<string, string> => (serving ? { LATHE_URL: serving.url, LATHE_TOKEN: token, ...(options.publish ? { LATHE_SERVER_FILE: layout.serverFile } : {}) } : {});
     const training = owned.add(
       new TrainingService({ ...jobOptions, experiments, serverEnv, store: new TrainingStore(store), logger: logger.child('training'), settings: () => settings.get() }),
     );

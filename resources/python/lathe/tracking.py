@@ -185,19 +185,33 @@ def _default_home():
     return os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "Lathe")
 
 
+def _read_server_file(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            info = json.load(handle)
+        return info.get("url"), info.get("token")
+    except (OSError, ValueError, AttributeError):
+        return None, None
+
+
 def _endpoint():
-    """(url, token) of Lathe, read afresh on every connection so a changed environment counts."""
+    """(url, token) of Lathe, read afresh on every connection so a changed environment counts.
+
+    A job started by Lathe gets ``LATHE_SERVER_FILE`` too: the server file of its data folder, which
+    a restarted Lathe rewrites with its new port and token. It wins over ``LATHE_URL`` so a job that
+    outlives the Lathe that launched it still reaches the next one.
+    """
+    server_file = os.environ.get("LATHE_SERVER_FILE")
+    if server_file:
+        url, token = _read_server_file(server_file)
+        if url:
+            return url, token
     if os.environ.get("LATHE_URL"):
         return os.environ["LATHE_URL"], os.environ.get("LATHE_TOKEN")
     uri = os.environ.get("MLFLOW_TRACKING_URI", "")
     if uri.startswith(("http://", "https://")):
         return uri, os.environ.get("MLFLOW_TRACKING_TOKEN")
-    try:
-        with open(os.path.join(_default_home(), "server.json"), encoding="utf-8") as handle:
-            info = json.load(handle)
-        return info.get("url"), info.get("token")
-    except (OSError, ValueError, AttributeError):
-        return None, None
+    return _read_server_file(os.path.join(_default_home(), "server.json"))
 
 
 # ---------------------------------------------------------------------------------------------

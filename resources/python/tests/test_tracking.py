@@ -494,3 +494,16 @@ def test_logging_without_start_run_starts_one_and_end_run_finishes_it(env, state
     assert lt.active_run() is None
     assert state.run(run.info.run_id)["info"]["status"] == "FINISHED"
     assert len(state.run(run.info.run_id)["metrics"]) == 1
+
+
+def test_server_file_wins_over_lathe_url_so_a_job_finds_a_restarted_lathe(tmp_path, monkeypatch):
+    server_file = tmp_path / "server.json"
+    monkeypatch.setenv("LATHE_URL", "http://127.0.0.1:1111")
+    monkeypatch.setenv("LATHE_TOKEN", "old")
+    monkeypatch.setenv("LATHE_SERVER_FILE", str(server_file))
+    # No server file yet (Lathe is down): the URL the job was started with.
+    assert lt._endpoint() == ("http://127.0.0.1:1111", "old")
+    server_file.write_text(json.dumps({"url": "http://127.0.0.1:2222", "token": "new", "pid": 1}))
+    assert lt._endpoint() == ("http://127.0.0.1:2222", "new")
+    server_file.write_text("{not json")
+    assert lt._endpoint() == ("http://127.0.0.1:1111", "old")
