@@ -19,6 +19,7 @@ import type { JobBackend, JobExit, JobHandle, JobLaunch } from '../jobs/backend'
 import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
+import { CONTAINER_SPOOL, hostSpool, replaySpool } from '../jobs/sdkSpool';
 import { jobPaths, validateChannelNames, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
 import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
@@ -471,7 +472,14 @@ export class TrainingService {
       fs.cpSync(plan.algorithm.sourceDir, codeDir, { recursive: true });
     }
     if (docker) {
-      const env = { ...containerEnvironment(envInput), PYTHONUNBUFFERED: '1', ...('entryPoint' in plan.algorithm ? { SM_USER_ENTRY_POINT: plan.algorithm.entryPoint } : {}) };
+      // Network none: the SDK spools to the mount and Lathe replays it when the container ends (sdkSpool.ts).
+      const env = {
+        ...containerEnvironment(envInput),
+        PYTHONUNBUFFERED: '1',
+        ...('entryPoint' in plan.algorithm ? { SM_USER_ENTRY_POINT: plan.algorithm.entryPoint } : {}),
+        ...this.sdkEnv(row),
+        LATHE_SPOOL_DIR: CONTAINER_SPOOL,
+      };
       const spec = row.request.AlgorithmSpecification;
       const network = row.request.Environment?.LATHE_NETWORK === 'host' && !row.request.EnableNetworkIsolation ? 'host' : 'none';
       return {
@@ -558,6 +566,10 @@ export class TrainingService {
     const endedAt = exit.endedAt ? new Date(exit.endedAt).toISOString() : undefined;
     const finalMetrics = [...parser.finals()].map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: this.now() }));
     if (plan.checkpoint && fs.existsSync(paths.checkpoints)) await syncFolder(paths.checkpoints, plan.checkpoint);
+    if (active.handle?.backend === 'docker') {
+      const env = this.deps.serverEnv?.() ?? {};
+      await replaySpool({ spool: hostSpool(path.join(this.jobDir(row.name), 'opt-ml')), python: await this.deps.python(), pythonPath: this.deps.pythonPath, env, logger: this.deps.logger, job: row.name });
+    }
     // Read again after the copy: a stop may have arrived meanwhile.
     row = this.require(active.name);
     row.usedSeconds += attempt;

@@ -1,13 +1,30 @@
 import { create } from 'zustand';
-import type { Experiment, MetricHistory, Run, RunDetail } from '../../main/contract/experiments';
-import type { LatheError } from '../../main/contract/result';
+import type { ExperimentChange, Experiment, MetricHistory, Run, RunDetail } from '../../main/contract/experiments';
+import { ok, type LatheError, type Result } from '../../main/contract/result';
+import type { RequestOf } from '../../main/contract/schemas';
 import { getBridge } from '../api/client';
+import { readColumnPrefs, writeColumnPrefs } from '../panes/experiments/columnPrefsStorage';
+import { DEFAULT_COLUMN_PREFS, isColumnShown, withColumn, type ColumnPrefs } from '../panes/experiments/runColumns';
 import type { RunSort } from '../panes/experiments/runsTable';
+import { createThrottle } from '../panes/experiments/throttle';
 
 /** Runs fetched per experiment at most. */
 export const MAX_RUNS = 50_000;
 /** Buckets asked for per metric chart (about its width in pixels). */
 export const CHART_WIDTH = 800;
+/** A live change (experiments.changed) reloads the runs and the list at most this often. */
+export const LIVE_RELOAD_MS = 2000;
+/** Run ids one runs.delete / restore / purge takes at most (the schema's limit). */
+const RUN_IDS_PER_CALL = 10_000;
+
+export type RunsAction = 'runs.delete' | 'runs.restore' | 'runs.purge';
+export type ExperimentAction = 'experiments.delete' | 'experiments.restore' | 'experiments.purge';
+
+const ACTION_TITLES: Record<RunsAction, string> = {
+  'runs.delete': 'Could not delete the runs',
+  'runs.restore': 'Could not restore the runs',
+  'runs.purge': 'Could not delete the runs forever',
+};
 
 export interface RunDetailState {
   runId: string;
@@ -18,103 +35,358 @@ export interface RunDetailState {
   historyErrors: Record<string, LatheError>;
 }
 
-interface ExperimentsState {
+/** How the selected experiment's runs are fetched and shown; reset when another is selected. */
+interface RunsView {
+  runs: Run[];
+  runsLoading: boolean;
+  /** A reload in place (a filter, the trash, an action, a live change): the rows stay until it answers. */
+  runsRefreshing: boolean;
+  runsError: LatheError | null;
+  /** Run name contains (applied here, not by the server). */
+  filter: string;
+  /** The MLflow filter the rows were fetched with ('' for none). */
+  runFilter: string;
+  /** Why the last filter did not apply (the server's words); the previous rows stay. */
+  runFilterError: LatheError | null;
+  /** The trash: deleted runs instead of active ones. */
+  showDeleted: boolean;
+  groupBy: string | null;
+  collapsedGroups: string[];
+  selectedRuns: ReadonlySet<string>;
+  columnPrefs: ColumnPrefs;
+  /** A run action or an in-place reload that failed (`reload`: trying again means reloading). */
+  actionError: { title: string; error: LatheError; reload: boolean } | null;
+  /** A change arrived while runs were loading: reload once they have. */
+  runsStale: boolean;
+  detail: RunDetailState | null;
+}
+
+interface ExperimentsState extends RunsView {
   experiments: Experiment[];
   loading: boolean;
   loaded: boolean;
   error: LatheError | null;
+  /** The list includes deleted experiments (shown apart, to restore or purge). */
+  showDeletedExperiments: boolean;
+  experimentActionError: LatheError | null;
   selectedId: string | null;
-  runs: Run[];
-  runsLoading: boolean;
-  runsError: LatheError | null;
-  filter: string;
   sort: RunSort;
-  detail: RunDetailState | null;
   load(): Promise<void>;
   ensureLoaded(): void;
+  setShowDeletedExperiments(show: boolean): Promise<void>;
+  /** Resolves true when it went through (the list reloaded). */
+  experimentAction(channel: ExperimentAction, experimentId: string): Promise<boolean>;
   select(experimentId: string): Promise<void>;
   setFilter(filter: string): void;
+  /** Fetches with this MLflow filter ('' for all runs); an invalid one leaves the rows as they were. */
+  applyRunFilter(expression: string): Promise<void>;
+  setShowDeleted(show: boolean): Promise<void>;
+  /** Reloads the runs in place, keeping the rows (and so the scroll) and the selection. */
+  reloadRuns(): Promise<void>;
   /** Sorts by the column; the same column again flips the direction. */
   sortBy(column: string): void;
+  setGroupBy(paramKey: string | null): void;
+  toggleGroup(key: string): void;
+  toggleRunSelected(runId: string): void;
+  setRunsSelected(runIds: readonly string[], selected: boolean): void;
+  setColumnShown(columnId: string, shown: boolean): void;
+  resetColumns(): void;
+  /** Resolves true when it went through (the runs reloaded). */
+  runsAction(channel: RunsAction, runIds: readonly string[]): Promise<boolean>;
+  /** From main's experiments.changed: reloads what shows that experiment, throttled. */
+  experimentChanged(change: ExperimentChange): void;
   openRun(runId: string): Promise<void>;
   closeRun(): void;
 }
 
 const DEFAULT_SORT: RunSort = { column: 'start', descending: true };
 
-/** Experiments, the selected one's runs, and the open run's detail and metric histories. */
-export const useExperimentsStore = create<ExperimentsState>()((set, get) => ({
-  experiments: [],
-  loading: false,
-  loaded: false,
-  error: null,
-  selectedId: null,
-  runs: [],
-  runsLoading: false,
-  runsError: null,
-  filter: '',
-  sort: DEFAULT_SORT,
-  detail: null,
+function runsView(): RunsView {
+  return {
+    runs: [],
+    runsLoading: false,
+    runsRefreshing: false,
+    runsError: null,
+    filter: '',
+    runFilter: '',
+    runFilterError: null,
+    showDeleted: false,
+    groupBy: null,
+    collapsedGroups: [],
+    selectedRuns: new Set(),
+    columnPrefs: DEFAULT_COLUMN_PREFS,
+    actionError: null,
+    runsStale: false,
+    detail: null,
+  };
+}
 
-  async load() {
-    set({ loading: true });
-    const result = await getBridge().call('experiments.list', {});
+/** Pure: the runs.search request for an experiment's runs (defaults left out). */
+export function runsSearchRequest(experimentId: string, filter: string, showDeleted: boolean): RequestOf<'runs.search'> {
+  return {
+    experimentIds: [experimentId],
+    maxResults: MAX_RUNS,
+    ...(filter ? { filter } : {}),
+    ...(showDeleted ? { lifecycle: 'deleted' as const } : {}),
+  };
+}
+
+/** Every page of a search, up to MAX_RUNS runs. */
+async function searchRuns(request: RequestOf<'runs.search'>): Promise<Result<Run[]>> {
+  let runs: Run[] = [];
+  let pageToken: string | undefined;
+  do {
+    const result = await getBridge().call('runs.search', pageToken ? { ...request, pageToken } : request);
+    if (!result.ok) return result;
+    runs = runs.concat(result.value.runs);
+    pageToken = result.value.nextPageToken;
+  } while (pageToken && runs.length < MAX_RUNS);
+  return ok(runs);
+}
+
+/** Pure: the selection less the runs that are gone. */
+function keepSelected(selected: ReadonlySet<string>, runs: readonly Run[]): ReadonlySet<string> {
+  if (selected.size === 0) return selected;
+  const ids = new Set(runs.map((run) => run.info.runId));
+  return new Set([...selected].filter((id) => ids.has(id)));
+}
+
+function sortedExperiments(experiments: readonly Experiment[]): Experiment[] {
+  return [...experiments].sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
+}
+
+/** Increases with every runs request; an answer to an older one is dropped (the latest wins). */
+let runsRequest = 0;
+
+/** Experiments, the selected one's runs and how they are shown, and the open run's detail. */
+export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
+  /** Live reloads (experiments.changed), each at most once per LIVE_RELOAD_MS. */
+  const liveRuns = createThrottle(() => {
+    const state = get();
+    if (!state.selectedId) return;
+    // A load on its way may have been asked before the change: reload once it has answered.
+    if (state.runsLoading || state.runsRefreshing) set({ runsStale: true });
+    else void refreshInPlace('notice');
+  }, LIVE_RELOAD_MS);
+  const liveList = createThrottle(() => {
+    if (get().loaded) void fetchList();
+  }, LIVE_RELOAD_MS);
+
+  /** The selected experiment's runs fetched this way; null when a later request superseded this one. */
+  const fetchRuns = async (filter: string, showDeleted: boolean): Promise<Result<Run[]> | null> => {
+    const experimentId = get().selectedId;
+    if (!experimentId) return null;
+    const request = ++runsRequest;
+    const result = await searchRuns(runsSearchRequest(experimentId, filter, showDeleted));
+    return request === runsRequest && get().selectedId === experimentId ? result : null;
+  };
+
+  /** The latest runs request answered: a change that came in meanwhile reloads again. */
+  const settled = () => {
+    if (!get().runsStale) return;
+    set({ runsStale: false });
+    liveRuns.trigger();
+  };
+
+  /** Same filter and lifecycle again; a failure shows above the rows (or instead of them: `replace`). */
+  const refreshInPlace = async (onError: 'notice' | 'replace'): Promise<void> => {
+    set({ runsRefreshing: true });
+    const result = await fetchRuns(get().runFilter, get().showDeleted);
+    if (!result) return;
+    if (result.ok) set((state) => ({ runs: result.value, runsRefreshing: false, runsError: null, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
+    else if (onError === 'replace') set({ runsRefreshing: false, runsError: result.error });
+    else set({ runsRefreshing: false, actionError: { title: 'Could not reload the runs', error: result.error, reload: true } });
+    settled();
+  };
+
+  /** The list again without the busy state (live changes come every second while a job trains). */
+  const fetchList = async (): Promise<void> => {
+    const result = await getBridge().call('experiments.list', get().showDeletedExperiments ? { includeDeleted: true } : {});
     if (!result.ok) {
       set({ loading: false, error: result.error });
       return;
     }
-    const experiments = [...result.value.experiments].sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
+    const experiments = sortedExperiments(result.value.experiments);
     set({ experiments, loading: false, loaded: true, error: null });
+    const active = experiments.filter((e) => e.lifecycleStage === 'active');
     const { selectedId } = get();
-    const first = experiments[0];
-    if (first && !experiments.some((e) => e.experimentId === selectedId)) void get().select(first.experimentId);
-  },
+    if (active.some((e) => e.experimentId === selectedId)) return;
+    const first = active[0];
+    if (first) void get().select(first.experimentId);
+    else if (selectedId) set({ selectedId: null, ...runsView() });
+  };
 
-  ensureLoaded() {
-    const { loaded, loading } = get();
-    if (!loaded && !loading) void get().load();
-  },
+  return {
+    experiments: [],
+    loading: false,
+    loaded: false,
+    error: null,
+    showDeletedExperiments: false,
+    experimentActionError: null,
+    selectedId: null,
+    sort: DEFAULT_SORT,
+    ...runsView(),
 
-  async select(experimentId) {
-    set({ selectedId: experimentId, runs: [], runsLoading: true, runsError: null, detail: null, filter: '' });
-    const result = await getBridge().call('runs.search', { experimentIds: [experimentId], maxResults: MAX_RUNS });
-    if (get().selectedId !== experimentId) return;
-    set(result.ok ? { runs: result.value.runs, runsLoading: false } : { runsError: result.error, runsLoading: false });
-  },
+    async load() {
+      set({ loading: true });
+      await fetchList();
+    },
 
-  setFilter(filter) {
-    set({ filter });
-  },
+    ensureLoaded() {
+      const { loaded, loading } = get();
+      if (!loaded && !loading) void get().load();
+    },
 
-  sortBy(column) {
-    set((state) => ({
-      sort: state.sort.column === column ? { column, descending: !state.sort.descending } : { column, descending: column === 'start' },
-    }));
-  },
+    async setShowDeletedExperiments(show) {
+      set({ showDeletedExperiments: show, experimentActionError: null });
+      await get().load();
+    },
 
-  async openRun(runId) {
-    set({ detail: { runId, run: null, error: null, histories: {}, historyErrors: {} } });
-    const result = await getBridge().call('runs.get', { runId });
-    if (get().detail?.runId !== runId) return;
-    if (!result.ok) {
-      set((state) => ({ detail: state.detail && { ...state.detail, error: result.error } }));
-      return;
-    }
-    set((state) => ({ detail: state.detail && { ...state.detail, run: result.value } }));
-    await Promise.all(
-      result.value.metrics.map(async ({ key }) => {
-        const history = await getBridge().call('runs.metricHistory', { runId, key, width: CHART_WIDTH });
-        set((state) => {
-          if (state.detail?.runId !== runId) return {};
-          return history.ok
-            ? { detail: { ...state.detail, histories: { ...state.detail.histories, [key]: history.value } } }
-            : { detail: { ...state.detail, historyErrors: { ...state.detail.historyErrors, [key]: history.error } } };
-        });
-      }),
-    );
-  },
+    async experimentAction(channel, experimentId) {
+      set({ experimentActionError: null });
+      const result = await getBridge().call(channel, { experimentId });
+      if (!result.ok) {
+        set({ experimentActionError: result.error });
+        return false;
+      }
+      await get().load();
+      return true;
+    },
 
-  closeRun() {
-    set({ detail: null });
-  },
-}));
+    async select(experimentId) {
+      set({ selectedId: experimentId, ...runsView(), runsLoading: true, columnPrefs: readColumnPrefs(experimentId) });
+      const result = await fetchRuns('', false);
+      if (!result) return;
+      set(result.ok ? { runs: result.value, runsLoading: false } : { runsError: result.error, runsLoading: false });
+      settled();
+    },
+
+    setFilter(filter) {
+      set({ filter });
+    },
+
+    async applyRunFilter(expression) {
+      const filter = expression.trim();
+      set({ runsRefreshing: true });
+      const result = await fetchRuns(filter, get().showDeleted);
+      if (!result) return;
+      if (result.ok) {
+        set((state) => ({ runs: result.value, runFilter: filter, runFilterError: null, runsRefreshing: false, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
+      } else {
+        set({ runFilterError: result.error, runsRefreshing: false });
+      }
+      settled();
+    },
+
+    async setShowDeleted(show) {
+      set({ showDeleted: show, selectedRuns: new Set(), actionError: null });
+      await refreshInPlace('replace');
+    },
+
+    async reloadRuns() {
+      if (!get().selectedId) return;
+      set({ actionError: null });
+      await refreshInPlace('replace');
+    },
+
+    sortBy(column) {
+      set((state) => ({
+        sort: state.sort.column === column ? { column, descending: !state.sort.descending } : { column, descending: column === 'start' },
+      }));
+    },
+
+    setGroupBy(paramKey) {
+      set({ groupBy: paramKey, collapsedGroups: [] });
+    },
+
+    toggleGroup(key) {
+      set((state) => ({
+        collapsedGroups: state.collapsedGroups.includes(key) ? state.collapsedGroups.filter((k) => k !== key) : [...state.collapsedGroups, key],
+      }));
+    },
+
+    toggleRunSelected(runId) {
+      set((state) => {
+        const next = new Set(state.selectedRuns);
+        if (!next.delete(runId)) next.add(runId);
+        return { selectedRuns: next };
+      });
+    },
+
+    setRunsSelected(runIds, selected) {
+      set((state) => {
+        const next = new Set(state.selectedRuns);
+        for (const id of runIds) {
+          if (selected) next.add(id);
+          else next.delete(id);
+        }
+        return { selectedRuns: next };
+      });
+    },
+
+    setColumnShown(columnId, shown) {
+      const { selectedId, columnPrefs, sort } = get();
+      const prefs = withColumn(columnPrefs, columnId, shown);
+      // Rows sorted by a column nobody sees would look unsorted.
+      set({ columnPrefs: prefs, sort: sort.column === columnId && !isColumnShown(columnId, prefs) ? DEFAULT_SORT : sort });
+      if (selectedId) writeColumnPrefs(selectedId, prefs);
+    },
+
+    resetColumns() {
+      const { selectedId } = get();
+      set({ columnPrefs: DEFAULT_COLUMN_PREFS });
+      if (selectedId) writeColumnPrefs(selectedId, DEFAULT_COLUMN_PREFS);
+    },
+
+    async runsAction(channel, runIds) {
+      if (runIds.length === 0) return false;
+      set({ actionError: null });
+      for (let i = 0; i < runIds.length; i += RUN_IDS_PER_CALL) {
+        const result = await getBridge().call(channel, { runIds: runIds.slice(i, i + RUN_IDS_PER_CALL) });
+        if (!result.ok) {
+          // Earlier batches went through: show them gone, then the error.
+          if (i > 0) await refreshInPlace('notice');
+          set({ actionError: { title: ACTION_TITLES[channel], error: result.error, reload: false } });
+          return false;
+        }
+      }
+      get().setRunsSelected(runIds, false);
+      await refreshInPlace('notice');
+      void fetchList();
+      return true;
+    },
+
+    experimentChanged({ experimentId }) {
+      const state = get();
+      if (!state.loaded) return;
+      liveList.trigger();
+      if (experimentId === state.selectedId) liveRuns.trigger();
+    },
+
+    async openRun(runId) {
+      set({ detail: { runId, run: null, error: null, histories: {}, historyErrors: {} } });
+      const result = await getBridge().call('runs.get', { runId });
+      if (get().detail?.runId !== runId) return;
+      if (!result.ok) {
+        set((state) => ({ detail: state.detail && { ...state.detail, error: result.error } }));
+        return;
+      }
+      set((state) => ({ detail: state.detail && { ...state.detail, run: result.value } }));
+      await Promise.all(
+        result.value.metrics.map(async ({ key }) => {
+          const history = await getBridge().call('runs.metricHistory', { runId, key, width: CHART_WIDTH });
+          set((state) => {
+            if (state.detail?.runId !== runId) return {};
+            return history.ok
+              ? { detail: { ...state.detail, histories: { ...state.detail.histories, [key]: history.value } } }
+              : { detail: { ...state.detail, historyErrors: { ...state.detail.historyErrors, [key]: history.error } } };
+          });
+        }),
+      );
+    },
+
+    closeRun() {
+      set({ detail: null });
+    },
+  };
+});

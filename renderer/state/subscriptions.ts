@@ -8,6 +8,7 @@ import type { Connection } from '../api/client';
 import { useAppInfoStore } from './appInfoStore';
 import { useConnectionStore } from './connectionStore';
 import { useEventsStore } from './eventsStore';
+import { useExperimentsStore } from './experimentsStore';
 import { useJobDetailStore } from './jobDetailStore';
 import { useJobsStore } from './jobsStore';
 import { useSettingsStore } from './settingsStore';
@@ -66,6 +67,7 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
       useJobDetailStore.getState().jobChanged(job);
     }),
     bridge.on('jobs.log', (line) => useJobDetailStore.getState().receivedLog(line)),
+    bridge.on('experiments.changed', (change) => useExperimentsStore.getState().experimentChanged(change)),
     connection.onChange((state) => {
       useConnectionStore.getState().changed(state);
       if (state === 'reconnecting') lost = true;

@@ -1,74 +1,25 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Experiment, MetricSummary, Run, RunDetail } from '../../main/contract/experiments';
+import type { Run, RunDetail } from '../../main/contract/experiments';
 import { ok } from '../../main/contract/result';
 import type { RequestOf } from '../../main/contract/schemas';
 import { lineageChains, visibleRuns, windowRange } from '../../renderer/panes/experiments/runsTable';
 import { useExperimentsStore } from '../../renderer/state/experimentsStore';
+import { cells, experimentsBridge, headers, metric, openExperiments, rowNames, run, runId, RUNS, T0 } from './experimentsFixtures';
 import { FakeBridge } from './fakeBridge';
-import { renderApp, resetRenderer } from './harness';
+import { resetRenderer } from './harness';
 
 afterEach(() => {
   resetRenderer();
   useExperimentsStore.setState(useExperimentsStore.getInitialState(), true);
+  window.localStorage.clear();
 });
-
-const T0 = Date.parse('2026-03-01T10:00:00Z');
-
-function experiment(id: string, name: string, runCount: number): Experiment {
-  return { experimentId: id, name, artifactLocation: `/tmp/mlruns/${id}`, lifecycleStage: 'active', creationTime: T0, lastUpdateTime: T0 + Number(id), tags: {}, runCount };
-}
-
-function metric(key: string, last: MetricSummary['last'], extra: Partial<MetricSummary> = {}): MetricSummary {
-  const finite = typeof last === 'number' ? last : null;
-  return { key, last, lastStep: 9, lastTimestamp: T0, min: finite, max: finite, count: 10, ...extra };
-}
-
-function runId(i: number): string {
-  return i.toString(16).padStart(32, '0');
-}
-
-function run(i: number, name: string, metrics: MetricSummary[], params: Record<string, string> = {}): Run {
-  return {
-    info: { runId: runId(i), experimentId: '1', runName: name, status: 'FINISHED', startTime: T0 + i * 1000, endTime: T0 + i * 1000 + 65_000, lifecycleStage: 'active', source: { kind: 'training-job', name }, artifactUri: `/tmp/mlruns/1/${runId(i)}` },
-    params,
-    tags: { 'lathe.job': name },
-    metrics,
-  };
-}
-
-const RUNS = [
-  run(1, 'xgb-a', [metric('auc', 0.9, { min: 0.5, max: 0.93 }), metric('loss', 'NaN')], { max_depth: '10', eta: '0.3' }),
-  run(2, 'xgb-b', [metric('auc', 0.95, { min: 0.6, max: 0.95 }), metric('loss', 0.2)], { max_depth: '9', eta: '0.1' }),
-  run(3, 'xgb-c', [metric('auc', 0.85), metric('loss', 'Infinity')], { max_depth: '100', eta: '0.2' }),
-];
-
-function experimentsBridge(runs: Run[] = RUNS, overrides: ConstructorParameters<typeof FakeBridge>[0] = {}) {
-  return new FakeBridge({
-    'experiments.list': () => ok({ experiments: [experiment('1', 'fraud', runs.length), experiment('0', 'Default', 0)] }),
-    'runs.search': ({ experimentIds }) => ok({ runs: experimentIds[0] === '1' ? runs : [] }),
-    ...overrides,
-  });
-}
-
-async function openExperiments(bridge: FakeBridge) {
-  renderApp(bridge);
-  fireEvent.click(await screen.findByRole('button', { name: 'Experiments' }));
-  return bridge;
-}
-
-function rowNames(): string[] {
-  return within(screen.getByTestId('runs-table'))
-    .getAllByRole('row')
-    .filter((row) => row.dataset.testid?.startsWith('run-row-'))
-    .map((row) => row.dataset.testid!.slice('run-row-'.length));
-}
 
 describe('Experiments pane: list', () => {
   it('lists experiments with their run counts and selects the most recently updated', async () => {
     const bridge = await openExperiments(experimentsBridge());
     const list = await screen.findByTestId('experiments-list', {}, { timeout: 10_000 });
-    expect(within(list).getAllByRole('button').map((b) => b.textContent)).toEqual(['fraud3 runs', 'Default0 runs']);
+    expect(within(list).getAllByTestId(/^experiment-/).map((b) => b.textContent)).toEqual(['fraud3 runs', 'Default0 runs']);
     await screen.findByTestId('run-row-xgb-a');
     expect(bridge.callsTo('runs.search')).toEqual([{ experimentIds: ['1'], maxResults: 50_000 }]);
     fireEvent.click(within(list).getByText('Default'));
@@ -86,17 +37,15 @@ describe('Experiments pane: list', () => {
 describe('Experiments pane: runs table', () => {
   it('shows a column per metric (last value, min/max in the title) and per param, and NaN as NaN', async () => {
     await openExperiments(experimentsBridge());
-    const table = await screen.findByTestId('runs-table', {}, { timeout: 10_000 });
-    const headers = within(table).getAllByRole('columnheader').map((th) => th.textContent);
-    expect(headers).toEqual(['Run', 'Status', 'Started', 'Duration', 'auc', 'loss', 'eta', 'max_depth']);
-    const a = screen.getByTestId('run-row-xgb-a');
-    const cells = within(a).getAllByRole('cell').map((td) => td.textContent);
-    expect(cells[0]).toBe('xgb-a');
-    expect(cells[1]).toBe('Completed');
-    expect(cells[3]).toBe('1m 05s');
-    expect(cells.slice(4)).toEqual(['0.9', 'NaN', '0.3', '10']);
-    expect(within(a).getAllByRole('cell')[4]!.title).toContain('min 0.5 · max 0.93');
-    expect(within(screen.getByTestId('run-row-xgb-c')).getAllByRole('cell')[5]!.textContent).toBe('Infinity');
+    await screen.findByTestId('runs-table', {}, { timeout: 10_000 });
+    expect(headers()).toEqual(['Run', 'Status', 'Started', 'Duration', 'auc', 'loss', 'eta', 'max_depth']);
+    const a = cells('xgb-a').map((td) => td.textContent);
+    expect(a[0]).toBe('xgb-a');
+    expect(a[1]).toBe('Completed');
+    expect(a[3]).toBe('1m 05s');
+    expect(a.slice(4)).toEqual(['0.9', 'NaN', '0.3', '10']);
+    expect(cells('xgb-a')[4]!.title).toContain('min 0.5 · max 0.93');
+    expect(cells('xgb-c')[5]!.textContent).toBe('Infinity');
   });
 
   it('sorts by a metric, by a param numerically, and filters by run name', async () => {
@@ -129,7 +78,8 @@ describe('Experiments pane: runs table', () => {
     expect(rendered.length).toBeLessThan(100);
     expect(rendered[0]).toBe('run-00000');
     expect(table.getAttribute('aria-rowcount')).toBe('10001');
-    const scroller = table.parentElement!;
+    const scroller = screen.getByTestId('runs-scroller');
+    expect(table.parentElement).toBe(scroller);
     scroller.scrollTop = 5000 * 30;
     fireEvent.scroll(scroller);
     await waitFor(() => expect(rowNames()).toContain('run-05000'));

@@ -3,6 +3,8 @@ import { ArrowLeft } from 'lucide-react';
 import type { RunDetail as RunDetailValue } from '../../../main/contract/experiments';
 import { ErrorState } from '../../components/ErrorState';
 import { useExperimentsStore, type RunDetailState } from '../../state/experimentsStore';
+import { ArtifactsSection } from './ArtifactsSection';
+import { ChartOptionsToolbar, useChartOptions } from './ChartOptions';
 import { formatMetric, formatSeconds, lineageChains, nodeLabel } from './runsTable';
 
 // recharts is big: it loads with the first run opened, not with the app.
@@ -66,6 +68,7 @@ function MetricSummaries({ run }: { run: RunDetailValue }) {
 
 function Charts({ detail }: { detail: RunDetailState }) {
   const metrics = detail.run?.metrics ?? [];
+  const options = useChartOptions();
   return (
     <div className="metric-charts">
       {metrics.map(({ key }) => {
@@ -81,7 +84,7 @@ function Charts({ detail }: { detail: RunDetailState }) {
         }
         return (
           <Suspense key={key} fallback={<p className="muted">Loading the chart…</p>}>
-            <MetricChart history={history} />
+            <MetricChart history={history} options={options} />
           </Suspense>
         );
       })}
@@ -101,7 +104,7 @@ function Lineage({ run }: { run: RunDetailValue }) {
   );
 }
 
-/** One run: params, tags, metric summaries and charts, lineage. Esc (anywhere in the pane) closes it. */
+/** One run: params, tags, metric summaries and charts (with the shared chart options), lineage, artifacts. Esc (anywhere in the pane) closes it. */
 export function RunDetail({ detail }: { detail: RunDetailState }) {
   const closeRun = useExperimentsStore((s) => s.closeRun);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -139,6 +142,7 @@ export function RunDetail({ detail }: { detail: RunDetailState }) {
         <>
           <h2 className="section-title">Metrics</h2>
           {run.metrics.length === 0 ? <p className="muted">This run logged no metrics.</p> : <MetricSummaries run={run} />}
+          {run.metrics.length > 0 && <ChartOptionsToolbar />}
           <Charts detail={detail} />
           <div className="run-detail-columns">
             <KeyValues title="Params" values={run.params} testId="run-params" />
@@ -146,6 +150,7 @@ export function RunDetail({ detail }: { detail: RunDetailState }) {
           </div>
           <h2 className="section-title">Lineage</h2>
           <Lineage run={run} />
+          <ArtifactsSection runId={run.info.runId} />
         </>
       )}
     </section>

@@ -1,100 +1,24 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { ArrowDown, ArrowUp } from 'lucide-react';
-import type { Run } from '../../../main/contract/experiments';
+import { useCallback, useLayoutEffect, useState, type KeyboardEvent } from 'react';
 import { ErrorState } from '../../components/ErrorState';
-import { useNow } from '../../components/useNow';
 import { useExperimentsStore } from '../../state/experimentsStore';
-import { StatusBadge } from '../jobs/StatusBadge';
-import { formatMetric, formatSeconds, runColumns, runMillis, visibleRuns, windowRange, type RunColumn } from './runsTable';
+import { GroupRow, RunRow, RunsHead } from './RunRows';
+import { RunsActions } from './RunsActions';
+import { RunsToolbar } from './RunsToolbar';
+import type { RunGroup } from './runGroups';
+import { windowRange } from './runsTable';
+import { useRunsView } from './useRunsView';
 
-/** Every row is this tall (CSS pins it), which is what lets the list render only the visible rows. */
+/** Every row (runs and group headers) is this tall (CSS pins it): what lets the list render only the rows in view. */
 export const ROW_HEIGHT = 30;
 /** Used until the scroll box has been measured (and where layout reports 0, as in tests). */
 const FALLBACK_VIEWPORT = 600;
 
-/** MLflow's run statuses in the words and tones the Jobs pane uses. */
-const STATUS_AS_JOB: Record<Run['info']['status'], string> = {
-  RUNNING: 'InProgress',
-  SCHEDULED: 'Pending',
-  FINISHED: 'Completed',
-  FAILED: 'Failed',
-  KILLED: 'Stopped',
-};
-
-function Cell({ run, column, now }: { run: Run; column: RunColumn; now: number }) {
-  if ('kind' in column && column.kind === 'metric') {
-    const metric = run.metrics.find((m) => m.key === column.key);
-    if (!metric) return <td className="numeric" />;
-    return (
-      <td className="numeric" title={`last ${formatMetric(metric.last)} at step ${metric.lastStep} · min ${formatMetric(metric.min)} · max ${formatMetric(metric.max)} · ${metric.count} points`}>
-        {formatMetric(metric.last)}
-      </td>
-    );
-  }
-  if ('kind' in column) {
-    const value = run.params[column.key] ?? '';
-    return (
-      <td title={value}>
-        <span className="cell-code">{value}</span>
-      </td>
-    );
-  }
-  if (column.id === 'name') return <td className="run-name-cell">{run.info.runName}</td>;
-  if (column.id === 'status') {
-    return (
-      <td>
-        <StatusBadge status={STATUS_AS_JOB[run.info.status]} />
-      </td>
-    );
-  }
-  if (column.id === 'start') {
-    const start = new Date(run.info.startTime);
-    return (
-      <td className="numeric">
-        <time dateTime={start.toISOString()}>{start.toLocaleString()}</time>
-      </td>
-    );
-  }
-  return <td className="numeric">{formatSeconds(runMillis(run, now) / 1000)}</td>;
-}
-
-const RunRow = memo(function RunRow({ run, columns, now, onOpen }: { run: Run; columns: RunColumn[]; now: number; onOpen(runId: string): void }) {
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      onOpen(run.info.runId);
-    }
-  };
-  return (
-    <tr className="run-row" data-testid={`run-row-${run.info.runName}`} tabIndex={0} onClick={() => onOpen(run.info.runId)} onKeyDown={onKeyDown}>
-      {columns.map((column) => (
-        <Cell key={column.id} run={run} column={column} now={now} />
-      ))}
-    </tr>
-  );
-});
-
-/** The selected experiment's runs: filter by name, sort by any column, only the rows in view in the DOM. */
-export function RunsTable() {
-  const runs = useExperimentsStore((s) => s.runs);
-  const runsLoading = useExperimentsStore((s) => s.runsLoading);
-  const runsError = useExperimentsStore((s) => s.runsError);
-  const selectedId = useExperimentsStore((s) => s.selectedId);
-  const filter = useExperimentsStore((s) => s.filter);
-  const sort = useExperimentsStore((s) => s.sort);
-  const setFilter = useExperimentsStore((s) => s.setFilter);
-  const sortBy = useExperimentsStore((s) => s.sortBy);
-  const openRun = useExperimentsStore((s) => s.openRun);
-  const select = useExperimentsStore((s) => s.select);
-  const now = useNow();
-  const columns = useMemo(() => runColumns(runs), [runs]);
-  const visible = useMemo(() => visibleRuns(runs, filter, sort, now), [runs, filter, sort, now]);
-
-  const scroller = useRef<HTMLDivElement>(null);
+/** The scroll box's height, measured when it mounts and as it resizes; its scroll offset. */
+function useScroller() {
+  const [element, setElement] = useState<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
   useLayoutEffect(() => {
-    const element = scroller.current;
     if (!element) return;
     const measure = () => setViewport(element.clientHeight || FALLBACK_VIEWPORT);
     measure();
@@ -102,11 +26,64 @@ export function RunsTable() {
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
+  }, [element]);
+  const attach = useCallback((node: HTMLDivElement | null) => {
+    setElement(node);
+    // A new box (another experiment, or back from an empty list) starts where it actually is.
+    if (node) setScrollTop(node.scrollTop);
   }, []);
-  const { start, end } = windowRange(scrollTop, viewport, ROW_HEIGHT, visible.length);
-  const open = useCallback((runId: string) => void openRun(runId), [openRun]);
+  return { attach, scrollTop, viewport, onScroll: setScrollTop };
+}
 
-  if (runsError && selectedId) return <ErrorState title="Could not list the runs" error={runsError} onRetry={() => void select(selectedId)} />;
+/** Up and down arrows move between rows and group headers (whatever is rendered; focusing scrolls the window). */
+function onArrowKey(event: KeyboardEvent<HTMLTableSectionElement>) {
+  const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+  if (step === 0) return;
+  const targets = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-row-nav]')];
+  const index = targets.indexOf(event.target as HTMLElement);
+  const next = index < 0 ? undefined : targets[index + step];
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+}
+
+function EmptyRuns({ showDeleted, runFilter }: { showDeleted: boolean; runFilter: string }) {
+  if (runFilter) return <p className="muted table-note">No {showDeleted ? 'deleted ' : ''}run matches the filter.</p>;
+  if (showDeleted) return <p className="muted table-note">No deleted runs: the trash is empty.</p>;
+  return <p className="muted">This experiment has no runs yet.</p>;
+}
+
+/**
+ * The selected experiment's runs: filters, chosen columns, sorting by any column, grouping with
+ * mean ± σ, selection for compare and delete, the trash; only the rows in view are in the DOM.
+ */
+export function RunsTable() {
+  const runs = useExperimentsStore((s) => s.runs);
+  const runsLoading = useExperimentsStore((s) => s.runsLoading);
+  const runsRefreshing = useExperimentsStore((s) => s.runsRefreshing);
+  const runsError = useExperimentsStore((s) => s.runsError);
+  const selectedId = useExperimentsStore((s) => s.selectedId);
+  const experimentName = useExperimentsStore((s) => s.experiments.find((e) => e.experimentId === s.selectedId)?.name ?? 'experiment');
+  const filter = useExperimentsStore((s) => s.filter);
+  const runFilter = useExperimentsStore((s) => s.runFilter);
+  const showDeleted = useExperimentsStore((s) => s.showDeleted);
+  const sort = useExperimentsStore((s) => s.sort);
+  const groupBy = useExperimentsStore((s) => s.groupBy);
+  const selectedRuns = useExperimentsStore((s) => s.selectedRuns);
+  const sortBy = useExperimentsStore((s) => s.sortBy);
+  const openRun = useExperimentsStore((s) => s.openRun);
+  const reloadRuns = useExperimentsStore((s) => s.reloadRuns);
+  const toggleGroup = useExperimentsStore((s) => s.toggleGroup);
+  const toggleRunSelected = useExperimentsStore((s) => s.toggleRunSelected);
+  const setRunsSelected = useExperimentsStore((s) => s.setRunsSelected);
+  const view = useRunsView();
+  const { columns, items, ordered, selectedIds, now } = view;
+  const { attach, scrollTop, viewport, onScroll } = useScroller();
+  const open = useCallback((runId: string) => void openRun(runId), [openRun]);
+  const selectGroup = useCallback((group: RunGroup, selected: boolean) => setRunsSelected(group.runs.map((run) => run.info.runId), selected), [setRunsSelected]);
+
+  if (runsError && selectedId) return <ErrorState title="Could not list the runs" error={runsError} onRetry={() => void reloadRuns()} />;
   if (runsLoading) {
     return (
       <p className="muted" aria-busy="true">
@@ -114,54 +91,58 @@ export function RunsTable() {
       </p>
     );
   }
-  if (runs.length === 0) return <p className="muted">This experiment has no runs yet.</p>;
 
+  const { start, end } = windowRange(scrollTop, viewport, ROW_HEIGHT, items.length);
+  const span = columns.length + 1;
   return (
-    <div className="runs-section">
-      <div className="jobs-filters" role="search" aria-label="Filter runs">
-        <label className="inline-field">
-          <span>Run name</span>
-          <input type="search" aria-label="Filter runs by name" value={filter} placeholder="contains…" onChange={(e) => setFilter(e.target.value)} spellCheck={false} />
-        </label>
-        <span className="muted" data-testid="runs-count">
-          {visible.length === runs.length ? `${runs.length} runs` : `${visible.length} of ${runs.length} runs`}
-        </span>
-      </div>
-      <div className="runs-scroller" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-        <table className="table runs-table" data-testid="runs-table" aria-label="Runs" aria-rowcount={visible.length + 1}>
-          <thead>
-            <tr>
-              {columns.map((column) => {
-                const sorted = sort.column === column.id;
-                return (
-                  <th key={column.id} scope="col" aria-sort={sorted ? (sort.descending ? 'descending' : 'ascending') : 'none'} className={'kind' in column ? `column-${column.kind}` : undefined}>
-                    <button type="button" className="sort-button" onClick={() => sortBy(column.id)} title={'kind' in column ? `${column.kind} ${column.key}` : undefined}>
-                      {column.label}
-                      {sorted && (sort.descending ? <ArrowDown size={12} aria-hidden="true" /> : <ArrowUp size={12} aria-hidden="true" />)}
-                    </button>
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
-          <tbody>
-            {start > 0 && (
-              <tr aria-hidden="true" className="spacer-row">
-                <td colSpan={columns.length} style={{ height: start * ROW_HEIGHT }} />
-              </tr>
-            )}
-            {visible.slice(start, end).map((run) => (
-              <RunRow key={run.info.runId} run={run} columns={columns} now={now} onOpen={open} />
-            ))}
-            {end < visible.length && (
-              <tr aria-hidden="true" className="spacer-row">
-                <td colSpan={columns.length} style={{ height: (visible.length - end) * ROW_HEIGHT }} />
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      {visible.length === 0 && <p className="muted table-note">No run name contains “{filter}”.</p>}
+    <div className="runs-section" aria-busy={runsRefreshing}>
+      <RunsToolbar view={view} experimentName={experimentName} />
+      <RunsActions selectedIds={selectedIds} />
+      {runs.length === 0 ? (
+        <EmptyRuns showDeleted={showDeleted} runFilter={runFilter} />
+      ) : (
+        <div className="runs-scroller" data-testid="runs-scroller" ref={attach} onScroll={(e) => onScroll(e.currentTarget.scrollTop)}>
+          <table className={`table runs-table${showDeleted ? ' runs-deleted' : ''}`} data-testid="runs-table" aria-label={showDeleted ? 'Deleted runs' : 'Runs'} aria-rowcount={items.length + 1}>
+            <RunsHead
+              columns={columns}
+              sort={sort}
+              onSort={sortBy}
+              total={ordered.length}
+              selectedCount={selectedIds.length}
+              onSelectAll={(selected) => setRunsSelected(ordered.map((run) => run.info.runId), selected)}
+            />
+            <tbody onKeyDown={onArrowKey}>
+              {start > 0 && (
+                <tr aria-hidden="true" className="spacer-row">
+                  <td colSpan={span} style={{ height: start * ROW_HEIGHT }} />
+                </tr>
+              )}
+              {items.slice(start, end).map((item) =>
+                item.kind === 'run' ? (
+                  <RunRow key={item.run.info.runId} run={item.run} columns={columns} now={now} selected={selectedRuns.has(item.run.info.runId)} onOpen={open} onToggle={toggleRunSelected} />
+                ) : (
+                  <GroupRow
+                    key={`group:${item.group.key}`}
+                    group={item.group}
+                    paramKey={groupBy ?? ''}
+                    collapsed={item.collapsed}
+                    columns={columns}
+                    selectedCount={item.group.runs.filter((run) => selectedRuns.has(run.info.runId)).length}
+                    onToggleGroup={toggleGroup}
+                    onSelectGroup={selectGroup}
+                  />
+                ),
+              )}
+              {end < items.length && (
+                <tr aria-hidden="true" className="spacer-row">
+                  <td colSpan={span} style={{ height: (items.length - end) * ROW_HEIGHT }} />
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {runs.length > 0 && view.visible.length === 0 && <p className="muted table-note">No run name contains “{filter}”.</p>}
     </div>
   );
 }

@@ -1,36 +1,9 @@
 import type { LineageEdge, LineageNode, MetricBucket, MetricPointOut, MetricValue, Run } from '../../../main/contract/experiments';
-
-/** A runs-table column: the fixed ones, then one per metric key, then one per param key. */
-export type RunColumn =
-  | { id: 'name' | 'status' | 'start' | 'duration'; label: string }
-  | { id: `metric:${string}`; label: string; kind: 'metric'; key: string }
-  | { id: `param:${string}`; label: string; kind: 'param'; key: string };
+import { parseColumnId, type RunColumn } from './runColumns';
 
 export interface RunSort {
   column: string;
   descending: boolean;
-}
-
-export const FIXED_COLUMNS: RunColumn[] = [
-  { id: 'name', label: 'Run' },
-  { id: 'status', label: 'Status' },
-  { id: 'start', label: 'Started' },
-  { id: 'duration', label: 'Duration' },
-];
-
-/** Pure: the columns for these runs, metric and param keys sorted by name. */
-export function runColumns(runs: readonly Run[]): RunColumn[] {
-  const metrics = new Set<string>();
-  const params = new Set<string>();
-  for (const run of runs) {
-    for (const metric of run.metrics) metrics.add(metric.key);
-    for (const key of Object.keys(run.params)) params.add(key);
-  }
-  return [
-    ...FIXED_COLUMNS,
-    ...[...metrics].sort().map((key) => ({ id: `metric:${key}` as const, label: key, kind: 'metric' as const, key })),
-    ...[...params].sort().map((key) => ({ id: `param:${key}` as const, label: key, kind: 'param' as const, key })),
-  ];
 }
 
 /** A metric value as a number ('NaN' → NaN, 'Infinity' → Infinity). */
@@ -63,28 +36,35 @@ export function runMillis(run: Run, now: number): number {
   return (run.info.endTime ?? now) - run.info.startTime;
 }
 
-type SortValue = number | string | undefined;
+/** A cell's value for sorting and grouping: numbers (metrics, numeric params and tags) or text. */
+export type CellValue = number | string | undefined;
 
-function sortValue(run: Run, column: string, now: number): SortValue {
-  if (column === 'name') return run.info.runName;
-  if (column === 'status') return run.info.status;
-  if (column === 'start') return run.info.startTime;
-  if (column === 'duration') return runMillis(run, now);
-  if (column.startsWith('metric:')) {
-    const metric = run.metrics.find((m) => m.key === column.slice('metric:'.length));
-    return metric ? metricNumber(metric.last) : undefined;
-  }
-  if (column.startsWith('param:')) {
-    const raw = run.params[column.slice('param:'.length)];
-    if (raw === undefined) return undefined;
-    const number = Number(raw);
-    return raw.trim() !== '' && Number.isFinite(number) ? number : raw;
-  }
-  return undefined;
+/** "10" → 10, "abc" → "abc", "" → "". */
+function numberOrText(raw: string | undefined): CellValue {
+  if (raw === undefined) return undefined;
+  const number = Number(raw);
+  return raw.trim() !== '' && Number.isFinite(number) ? number : raw;
 }
 
-/** Missing and NaN values sort last in either direction; numbers before text. */
-function compare(a: SortValue, b: SortValue, descending: boolean): number {
+/** Pure: the run's value in the column (metric min/max read MetricSummary.min/max). */
+export function columnValue(run: Run, column: RunColumn, now: number): CellValue {
+  if (!('kind' in column)) {
+    if (column.id === 'name') return run.info.runName;
+    if (column.id === 'status') return run.info.status;
+    if (column.id === 'start') return run.info.startTime;
+    return runMillis(run, now);
+  }
+  if (column.kind === 'metric') {
+    const metric = run.metrics.find((m) => m.key === column.key);
+    if (!metric) return undefined;
+    if (column.stat === 'last') return metricNumber(metric.last);
+    return metric[column.stat] ?? undefined;
+  }
+  return numberOrText(column.kind === 'param' ? run.params[column.key] : run.tags[column.key]);
+}
+
+/** Missing and NaN values sort last in either direction; numbers before text, text in natural order. */
+export function compareValues(a: CellValue, b: CellValue, descending: boolean): number {
   const missingA = a === undefined || (typeof a === 'number' && Number.isNaN(a));
   const missingB = b === undefined || (typeof b === 'number' && Number.isNaN(b));
   if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
@@ -100,8 +80,9 @@ function compare(a: SortValue, b: SortValue, descending: boolean): number {
 export function visibleRuns(runs: readonly Run[], filter: string, sort: RunSort, now: number): Run[] {
   const needle = filter.trim().toLowerCase();
   const kept = needle ? runs.filter((run) => run.info.runName.toLowerCase().includes(needle)) : [...runs];
-  const keyed = kept.map((run) => ({ run, value: sortValue(run, sort.column, now) }));
-  keyed.sort((x, y) => compare(x.value, y.value, sort.descending));
+  const column = parseColumnId(sort.column);
+  const keyed = kept.map((run) => ({ run, value: column ? columnValue(run, column, now) : undefined }));
+  keyed.sort((x, y) => compareValues(x.value, y.value, sort.descending));
   return keyed.map((entry) => entry.run);
 }
 

@@ -470,10 +470,26 @@ def _describe(record):
     return f"a {record.get('type')} record"
 
 
-def _send_record(client, record, run_id):
+def _spooled_copy(source, spool_dir):
+    """Where an artifact's spooled copy is now. A spool written in a container names its copies by
+    the container's paths (/opt/ml/.lathe-spool/artifacts/<id>/…); replayed on the host, the same
+    copy lies under this spool folder."""
+    if not source or os.path.exists(source) or not spool_dir:
+        return source
+    parts = source.replace("\\", "/").split("/")
+    if "artifacts" not in parts:
+        return source
+    at = len(parts) - 1 - parts[::-1].index("artifacts")
+    moved = os.path.join(spool_dir, *parts[at:])
+    return moved if os.path.exists(moved) else source
+
+
+def _send_record(client, record, run_id, spool_dir=None):
     """Sends one record. Answers the parts to send instead when a batch was refused and split;
     raises _Unreachable when it has to be retried later."""
     kind = record.get("type")
+    if kind == "artifact":
+        record = dict(record, path=_spooled_copy(record.get("path"), spool_dir))
     try:
         if kind == "batch":
             body = {"run_id": run_id, "metrics": record.get("metrics") or [], "params": record.get("params") or [], "tags": record.get("tags") or []}
@@ -546,7 +562,7 @@ def _replay_file(spool, client, mapping, on_created=None):
             if not run_id:
                 _warn(f"dropped {_describe(record)}: its run {record.get('run_id')} was never created")
             else:
-                parts = _send_record(client, record, run_id)
+                parts = _send_record(client, record, run_id, os.path.dirname(spool.path))
                 if parts:
                     spool.append(parts)
                     records.extend(parts)

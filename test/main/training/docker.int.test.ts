@@ -133,4 +133,31 @@ describe('training on the Docker backend', () => {
     expect(fs.readFileSync(path.join(home, 's3', 'demo', 'sums', 'sums.csv'), 'utf8')).toBe('a,b,c\n1,2,3\n3,4,7\n');
     expect((await lathe.router.invoke('processing.logs', { ProcessingJobName: 'sums' })).lines).toEqual(['rows 2']);
   });
+  it('sends what the lathe SDK logged inside the container (network none) to the job\'s run once the container ends', async () => {
+    const home = tmpDir();
+    lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 2, env: { ...process.env, LATHE_PYTHON: '/usr/bin/python3' } });
+    const script = `import os, lathe.tracking as lt
+run = lt.start_run()
+lt.log_param("layers", 3)
+for step in range(5):
+    lt.log_metric("sdk:acc", 0.5 + step / 10, step=step)
+with open("notes.txt", "w") as f:
+    f.write("made in the container")
+lt.log_artifact("notes.txt")
+print("logged to", run.info.run_id, flush=True)
+`;
+    await lathe.router.invoke('training.create', job(home, 'sdk-in-docker', script));
+    const done = await finished('sdk-in-docker');
+    expect(done.FailureReason).toBeUndefined();
+    const run = lathe.experiments.runBySource('training-job', 'sdk-in-docker')!;
+    const detail = await lathe.router.invoke('runs.get', { runId: run.runId });
+    expect(detail.params).toMatchObject({ layers: '3', epochs: '3' });
+    expect(detail.metrics.find((m) => m.key === 'sdk:acc')).toMatchObject({ count: 5, last: 0.9, min: 0.5, max: 0.9 });
+    const artifacts = await lathe.router.invoke('runs.artifacts', { runId: run.runId });
+    expect(artifacts.entries.map((e) => e.path)).toContain('notes.txt');
+    expect(await lathe.router.invoke('runs.artifactPreview', { runId: run.runId, path: 'notes.txt' })).toMatchObject({ kind: 'text', text: 'made in the container' });
+    // Nothing is left in the spool.
+    const spool = path.join(home, 'jobs', 'training', 'sdk-in-docker', 'opt-ml', '.lathe-spool');
+    expect(fs.existsSync(spool) ? fs.readdirSync(spool).filter((name) => name.endsWith('.jsonl')) : []).toEqual([]);
+  });
 });
