@@ -18,7 +18,7 @@ const STATUSES: RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KI
 
 class MlflowError extends Error {
   constructor(
-    readonly code: 'INVALID_PARAMETER_VALUE' | 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'ENDPOINT_NOT_FOUND' | 'INTERNAL_ERROR',
+    readonly code: 'INVALID_PARAMETER_VALUE' | 'INVALID_STATE' | 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'ENDPOINT_NOT_FOUND' | 'INTERNAL_ERROR',
     message: string,
   ) {
     super(message);
@@ -288,7 +288,7 @@ export class MlflowAdapter implements WireAdapter {
     } catch (error) {
       if (error instanceof MlflowError) return json(error.status, { error_code: error.code, message: error.message });
       if (error instanceof LatheFault) {
-        const code = error.code === 'not-found' ? 'RESOURCE_DOES_NOT_EXIST' : error.code === 'conflict' ? 'RESOURCE_ALREADY_EXISTS' : 'INVALID_PARAMETER_VALUE';
+        const code = error.code === 'not-found' ? 'RESOURCE_DOES_NOT_EXIST' : error.code === 'conflict' ? 'RESOURCE_ALREADY_EXISTS' : error.code === 'failed-precondition' ? 'INVALID_STATE' : 'INVALID_PARAMETER_VALUE';
         return json(code === 'RESOURCE_DOES_NOT_EXIST' ? 404 : 400, { error_code: code, message: error.message });
       }
       this.logger.error(`MLflow ${route} failed`, error);

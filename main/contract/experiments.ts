@@ -131,6 +131,8 @@ export interface PurgeResult {
   runs: number;
   /** Bytes of artifact files removed from disk. */
   bytesFreed: number;
+  /** Folders that could not be removed (and why): the records are gone, these are left to remove by hand. */
+  notRemoved?: string[];
 }
 
 /** Sent (at most every second per experiment) when runs of an experiment are created, change or get points. */

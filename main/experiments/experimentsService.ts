@@ -72,6 +72,12 @@ export class ExperimentsService {
     return toExperiment(row);
   }
 
+  /** Refuses (failed-precondition) when the experiment of that name exists and is deleted: a job would log into the trash. */
+  assertLoggable(name: string): void {
+    const row = this.db.prepare('SELECT lifecycle_stage FROM experiments WHERE name = ?').get(name) as { lifecycle_stage: string } | undefined;
+    if (row?.lifecycle_stage === 'deleted') throw precondition(`Experiment ${name} is deleted; restore it (experiments.restore) or name another ExperimentConfig.ExperimentName.`);
+  }
+
   /** The experiment of that name, created when it does not exist yet. */
   ensureExperiment(name: string): Experiment {
     const row = this.db.prepare('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined;
@@ -79,7 +85,9 @@ export class ExperimentsService {
   }
 
   createRun(input: { experimentId: string; runName: string; source: RunInfo['source']; params?: Record<string, string>; tags?: Record<string, string>; startTime?: number }): RunInfo {
-    this.experiment(input.experimentId);
+    const target = this.experiment(input.experimentId);
+    // As MLflow: a deleted experiment takes no new runs (they would be invisible, and purged with it).
+    if (target.lifecycleStage === 'deleted') throw precondition(`Experiment ${target.name} is deleted; restore it (experiments.restore) or log to another experiment.`);
     const id = randomBytes(16).toString('hex');
     const now = input.startTime ?? this.clock();
     const experiment = Number(input.experimentId);

@@ -6,21 +6,23 @@
 import type { RunStatus } from '../contract/experiments';
 import type { CreateProcessingJobRequest } from '../contract/trainingSchemas';
 import type { Logger } from '../log/logger';
-import { DEFAULT_EXPERIMENT, type ExperimentsService } from './experimentsService';
+import type { ExperimentsService } from './experimentsService';
+import { experimentNameOf } from './jobExperiment';
+
+/** Environment names whose values are credentials: never recorded as params (shown, exported, served). */
+export const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH/i;
 
 export function recordProcessingRun(experiments: ExperimentsService, request: CreateProcessingJobRequest, createdAt: string, logger: Logger): void {
   const name = request.ProcessingJobName;
   try {
-    const config = request.ExperimentConfig as { ExperimentName?: unknown } | undefined;
-    const experimentName = typeof config?.ExperimentName === 'string' && config.ExperimentName ? config.ExperimentName : DEFAULT_EXPERIMENT;
-    const experiment = experiments.ensureExperiment(experimentName);
+    const experiment = experiments.ensureExperiment(experimentNameOf(request));
     const app = request.AppSpecification;
     const command = [...(app.ContainerEntrypoint ?? []), ...(app.ContainerArguments ?? [])].join(' ');
     experiments.createRun({
       experimentId: experiment.experimentId,
       runName: name,
       source: { kind: 'processing-job', name },
-      params: Object.fromEntries(Object.entries(request.Environment ?? {}).filter(([key]) => !key.startsWith('LATHE_'))),
+      params: Object.fromEntries(Object.entries(request.Environment ?? {}).filter(([key]) => !key.startsWith('LATHE_') && !SECRET_NAME.test(key))),
       tags: { 'lathe.image': app.ImageUri, 'lathe.instanceType': request.ProcessingResources.ClusterConfig.InstanceType, ...(command ? { 'lathe.command': command.slice(0, 5000) } : {}) },
       startTime: Date.parse(createdAt),
     });

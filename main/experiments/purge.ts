@@ -1,9 +1,10 @@
 /**
  * Permanent deletes: runs (and experiments) already soft-deleted lose their records, metric
- * points and artifact files. Records go in one transaction first; files after, so a crash in
- * between leaves only unreferenced files (removed again by the next purge of the same folder).
+ * points and artifact files. Records go in one transaction first, files after: a folder that
+ * cannot be removed (permissions, a crash in between) is named in the answer's `notRemoved`,
+ * so the person can remove it by hand; nothing else references it any more.
  */
-import { rmSync, statSync, readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { precondition } from '../api/errors';
 import type { PurgeResult } from '../contract/experiments';
@@ -16,7 +17,11 @@ interface PurgeRow {
   status: string;
   lifecycle_stage: string;
   experiment_id: number;
+  source_kind: string;
 }
+
+/** A job's run is RUNNING while its job runs; a script's run may stay RUNNING after a crash. */
+const liveJob = (row: PurgeRow) => row.status === 'RUNNING' && (row.source_kind === 'training-job' || row.source_kind === 'processing-job');
 
 /** Bytes of the files under `folder` (0 when it does not exist); symlinks are not followed. */
 export function folderBytes(folder: string): number {
@@ -64,13 +69,13 @@ export class Purger {
    */
   purgeRuns(runIds: readonly string[]): PurgeResult {
     const rows = runIds.map((id) => {
-      const row = this.db.prepare('SELECT id, name, status, lifecycle_stage, experiment_id FROM runs WHERE id = ?').get(id) as PurgeRow | undefined;
+      const row = this.db.prepare('SELECT id, name, status, lifecycle_stage, experiment_id, source_kind FROM runs WHERE id = ?').get(id) as PurgeRow | undefined;
       if (!row) this.experiments.getRun(id); // throws not-found naming the id
       return row!;
     });
     const problems = rows.flatMap((row) => {
       if (row.lifecycle_stage !== 'deleted') return [`run ${row.name} (${row.id}) is not deleted; delete it first, then delete it forever`];
-      if (row.status === 'RUNNING') return [`run ${row.name} (${row.id}) is still running; stop it or wait for it to end`];
+      if (liveJob(row)) return [`run ${row.name} (${row.id}) is its job's, which is still running; stop the job or wait for it to end`];
       return [];
     });
     if (problems.length > 0) throw precondition(`Nothing was removed: ${problems.join('; ')}.`, { problems });
@@ -81,17 +86,27 @@ export class Purger {
   purgeExperiment(experimentId: string): PurgeResult {
     const experiment = this.experiments.experiment(experimentId);
     if (experiment.lifecycleStage !== 'deleted') throw precondition(`Experiment ${experiment.name} is not deleted; delete it first, then delete it forever.`);
-    const rows = this.db.prepare('SELECT id, name, status, lifecycle_stage, experiment_id FROM runs WHERE experiment_id = ?').all(Number(experimentId)) as PurgeRow[];
-    const running = rows.filter((row) => row.status === 'RUNNING');
-    if (running.length > 0) throw precondition(`Nothing was removed: ${running.length} run(s) of ${experiment.name} are still running (${running.map((r) => r.name).slice(0, 5).join(', ')}); stop them first.`);
+    const rows = this.db.prepare('SELECT id, name, status, lifecycle_stage, experiment_id, source_kind FROM runs WHERE experiment_id = ?').all(Number(experimentId)) as PurgeRow[];
+    const running = rows.filter(liveJob);
+    if (running.length > 0) throw precondition(`Nothing was removed: ${running.length} run(s) of ${experiment.name} belong to jobs still running (${running.map((r) => r.name).slice(0, 5).join(', ')}); stop them first.`);
     const result = this.remove(rows, () => this.db.prepare('DELETE FROM experiments WHERE id = ?').run(Number(experimentId)));
     const folder = path.join(this.artifactRoot, experimentId);
-    if (inside(this.artifactRoot, folder)) {
-      const bytes = folderBytes(folder);
+    const left = this.removeFolder(folder);
+    const bytesFreed = result.bytesFreed + left.bytes;
+    const notRemoved = [...(result.notRemoved ?? []), ...(left.error ? [left.error] : [])];
+    return { runs: result.runs, bytesFreed, ...(notRemoved.length > 0 ? { notRemoved } : {}) };
+  }
+
+  /** Removes a folder inside the artifact root; a failure is reported, not thrown (the records are gone already). */
+  private removeFolder(folder: string): { bytes: number; error?: string } {
+    if (!inside(this.artifactRoot, folder)) return { bytes: 0 };
+    const bytes = folderBytes(folder);
+    try {
       rmSync(folder, { recursive: true, force: true });
-      return { runs: result.runs, bytesFreed: result.bytesFreed + bytes };
+      return { bytes };
+    } catch (error) {
+      return { bytes: bytes - folderBytes(folder), error: `${folder}: ${(error as Error).message}` };
     }
-    return result;
   }
 
   private remove(rows: readonly PurgeRow[], alsoInTransaction?: () => void): PurgeResult {
@@ -109,12 +124,13 @@ export class Purger {
       alsoInTransaction?.();
     })();
     let bytesFreed = 0;
+    const notRemoved: string[] = [];
     for (const row of rows) {
-      const folder = this.runFolder(row);
-      if (!inside(this.artifactRoot, folder)) continue;
-      bytesFreed += folderBytes(folder);
-      rmSync(folder, { recursive: true, force: true });
+      const removed = this.removeFolder(this.runFolder(row));
+      bytesFreed += removed.bytes;
+      if (removed.error) notRemoved.push(removed.error);
     }
-    return { runs: rows.length, bytesFreed };
+    for (const experimentId of new Set(rows.map((row) => String(row.experiment_id)))) this.experiments.onChange?.(experimentId);
+    return { runs: rows.length, bytesFreed, ...(notRemoved.length > 0 ? { notRemoved } : {}) };
   }
 }

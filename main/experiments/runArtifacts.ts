@@ -19,6 +19,8 @@ const DEFAULT_PREVIEW_BYTES = 64 * 1024;
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_TABLE_ROWS = 50;
 const MAX_ARCHIVE_MEMBERS = 500;
+/** Decompressed bytes an archive listing reads at most. */
+const MAX_ARCHIVE_SCAN = 256 * 1024 * 1024;
 const IMAGE_TYPES: Record<string, { mediaType: string; magic: (head: Buffer) => boolean }> = {
   '.png': { mediaType: 'image/png', magic: (h) => h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
   '.jpg': { mediaType: 'image/jpeg', magic: (h) => h[0] === 0xff && h[1] === 0xd8 },
@@ -29,7 +31,7 @@ const IMAGE_TYPES: Record<string, { mediaType: string; magic: (head: Buffer) => 
 
 /** Whether `relative` (from path.relative) stays inside its base. */
 function within(relative: string): boolean {
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 /** Lists every file and folder under `root` (depth-first, names sorted, symlinks left out), at most `limit` entries. */
@@ -58,8 +60,22 @@ async function walk(root: string, prefix: string, origin: ArtifactEntry['origin'
   return false;
 }
 
-/** Member names and sizes of a tar stream (ustar, GNU long names, pax paths). */
-export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIVE_MEMBERS): Promise<{ members: Array<{ name: string; size: number }>; truncated: boolean }> {
+/** A tar header's size field: octal text, or GNU's base-256 for members of 8 GiB and more. */
+function headerSize(field: Buffer): number {
+  if ((field[0]! & 0x80) !== 0) {
+    let value = 0;
+    for (let i = 1; i < field.length; i++) value = value * 256 + field[i]!;
+    return value;
+  }
+  return Number.parseInt(field.toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+}
+
+/**
+ * Member names and sizes of a tar stream (ustar, GNU long names and base-256 sizes, pax path and
+ * size). Reads at most `maxBytes` of the (decompressed) stream: a 10 GB model answers its first
+ * members with `truncated` instead of being read to the end.
+ */
+export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIVE_MEMBERS, maxBytes = MAX_ARCHIVE_SCAN): Promise<{ members: Array<{ name: string; size: number }>; truncated: boolean }> {
   const members: Array<{ name: string; size: number }> = [];
   const source = createReadStream(file);
   const stream = gzip ? source.pipe(createGunzip()) : source;
@@ -67,6 +83,8 @@ export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIV
   let skip = 0; // data bytes (padded) still to pass over
   let longName: string | null = null;
   let collecting: { type: string; size: number; padded: number } | null = null;
+  let paxSize: number | null = null;
+  let scanned = 0;
   let truncated = false;
   const finish = () => {
     source.destroy();
@@ -74,13 +92,23 @@ export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIV
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      scanned += chunk.length;
+      if (scanned > maxBytes) {
+        finish();
+        return { members, truncated: true };
+      }
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       while (true) {
         if (collecting) {
           if (pending.length < collecting.padded) break;
-          const data = pending.subarray(0, collecting.size).toString('utf8');
+          const data: string = pending.subarray(0, collecting.size).toString('utf8');
           pending = pending.subarray(collecting.padded);
-          longName = collecting.type === 'L' ? data.replace(/\0.*$/s, '') : (/(?:^|\n)\d+ path=([^\n]*)\n/.exec(data)?.[1] ?? null);
+          if (collecting.type === 'L') longName = data.replace(/\0.*$/s, '');
+          else {
+            longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data)?.[1] ?? null;
+            const paxText: string | undefined = /(?:^|\n)\d+ size=(\d+)\n/.exec(data)?.[1];
+            paxSize = paxText === undefined ? null : Number(paxText);
+          }
           collecting = null;
           continue;
         }
@@ -98,7 +126,8 @@ export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIV
           return { members, truncated };
         }
         const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
-        const size = Number.parseInt(field(124, 12).trim() || '0', 8);
+        const size: number = paxSize ?? headerSize(header.subarray(124, 136));
+        paxSize = null;
         if (!Number.isFinite(size) || size < 0) throw invalid(`${path.basename(file)} is not a tar archive Lathe can read (a header's size is ${JSON.stringify(field(124, 12))}).`);
         const type = field(156, 1);
         const padded = Math.ceil(size / 512) * 512;
@@ -122,12 +151,14 @@ export async function tarMembers(file: string, gzip: boolean, limit = MAX_ARCHIV
     }
   } catch (error) {
     finish();
-    if (error instanceof Error && 'code' in error && (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
-      throw invalid(`${path.basename(file)} is not a gzip file Lathe can read: ${error.message}.`);
-    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_DATA_ERROR') throw invalid(`${path.basename(file)} is not a gzip file Lathe can read: ${(error as Error).message}.`);
+    // A file cut short (a copy still running, a full disk): what was read, marked incomplete.
+    if (code === 'Z_BUF_ERROR') return { members, truncated: true };
     throw error;
   }
-  return { members, truncated };
+  // The stream ended without tar's end-of-archive blocks: the file is cut short.
+  return { members, truncated: true };
 }
 
 export class RunArtifacts {
@@ -142,12 +173,15 @@ export class RunArtifacts {
     return path.resolve(this.experiments.getRun(runId).info.artifactUri);
   }
 
-  /** Folders holding the outputs of the run's job (model.tar.gz and what lies beside it). */
+  /** Folders holding the outputs of the run's own job (model.tar.gz and what lies beside it). */
   private jobOutputFolders(runId: string): string[] {
     const run = this.experiments.getRun(runId);
+    const source = run.info.source;
+    if ((source.kind !== 'training-job' && source.kind !== 'processing-job') || !source.name) return [];
     const folders = new Set<string>();
+    // Only what this job produced: the lineage around it also reaches other jobs that read the same data.
     for (const edge of run.lineage) {
-      if (edge.relation !== 'produced' || edge.to.kind !== 'model-artifact') continue;
+      if (edge.relation !== 'produced' || edge.to.kind !== 'model-artifact' || edge.from.kind !== source.kind || edge.from.id !== source.name) continue;
       try {
         folders.add(path.dirname(resolveDataUri(edge.to.id, this.objectStore(), 'model artifact')));
       } catch {

@@ -2,7 +2,9 @@
  * The `lathe` SDK inside a container: with network `none` it cannot reach Lathe, so it spools
  * every record to a folder in the job's mount (LATHE_SPOOL_DIR) and Lathe replays that spool with
  * the host's Python once the container has ended. Nothing is lost if the replay cannot run now:
- * the files stay, and `python3 -m lathe.tracking replay` with the same LATHE_SPOOL_DIR sends them.
+ * the files stay, and `python3 -m lathe.tracking replay --spool-dir … --only-run …` sends them.
+ * The spool is written by code Lathe does not trust, so the replay is confined (--only-run): only the
+ * job's own run is logged to, no run is created, and artifacts come only from the spool's own files.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,16 +35,17 @@ function hasRecords(folder: string): boolean {
  * Sends what the container's SDK spooled. `env` must name the Lathe to send to (LATHE_URL and
  * LATHE_TOKEN); without it, or without a Python, the spool is kept and the log says how to send it.
  */
-export async function replaySpool(options: { spool: string; python: string | null; pythonPath: string; env: Record<string, string>; logger: Logger; job: string }): Promise<void> {
-  const { spool, python, env, logger, job } = options;
+export async function replaySpool(options: { spool: string; runId: string | null; python: string | null; pythonPath: string; env: Record<string, string>; logger: Logger; job: string }): Promise<void> {
+  const { spool, runId, python, env, logger, job } = options;
   if (!hasRecords(spool)) return;
-  const by = `LATHE_SPOOL_DIR=${spool} python3 -m lathe.tracking replay`;
-  if (!python || !env.LATHE_URL) {
+  const by = `python3 -m lathe.tracking replay --spool-dir ${spool} --only-run ${runId ?? '<run id>'}`;
+  if (!python || !env.LATHE_URL || !runId) {
     logger.warn(`the tracking records ${job} spooled stay in ${spool}: Lathe is not serving; send them later with ${by}`);
     return;
   }
   try {
-    await run(python, ['-m', 'lathe.tracking', 'replay'], {
+    // The container wrote the spool: only its own run's records count, and artifacts only from the spool.
+    await run(python, ['-m', 'lathe.tracking', 'replay', '--spool-dir', spool, '--only-run', runId], {
       env: { ...process.env, ...env, LATHE_SPOOL_DIR: spool, PYTHONPATH: [options.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) },
       timeout: 300_000,
       maxBuffer: 4 * 1024 * 1024,

@@ -27,6 +27,7 @@ import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
 import type { Logger } from '../log/logger';
 import type { EventLog } from '../store/eventLog';
 import type { ExperimentsService } from '../experiments/experimentsService';
+import { experimentNameOf } from '../experiments/jobExperiment';
 import { finishProcessingRun, recordProcessingRun } from '../experiments/processingRuns';
 import type { ProcessingJobRow, ProcessingStore } from './processingStore';
 import type { TrainingBackends } from '../training/trainingService';
@@ -124,6 +125,7 @@ export class ProcessingService {
     }
     const now = this.now();
     const row: ProcessingJobRow = { name, arn: arnOf(name), request, status: 'InProgress', failureReason: null, exitMessage: null, handle: null, createdAt: now, startedAt: null, endedAt: null, modifiedAt: now };
+    this.deps.experiments?.assertLoggable(experimentNameOf(request));
     this.deps.store.insert(row);
     if (this.deps.experiments) recordProcessingRun(this.deps.experiments, request, now, this.deps.logger);
     this.deps.events.append({ actor, action: 'processing.create', subject: name, detail: { image: request.AppSpecification.ImageUri } });

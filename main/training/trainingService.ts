@@ -20,6 +20,7 @@ import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import { CONTAINER_SPOOL, hostSpool, replaySpool } from '../jobs/sdkSpool';
+import { experimentNameOf } from '../experiments/jobExperiment';
 import { jobPaths, validateChannelNames, writeJobFolder, type ChannelSpec } from '../jobs/jobLayout';
 import { followJob, readLogLines } from '../jobs/logTail';
 import { compileMetricDefinitions, createMetricParser, type MetricParser } from '../jobs/metrics';
@@ -27,7 +28,7 @@ import { entryPointCommand, scriptHyperparameters } from '../jobs/scriptMode';
 import { wantsGpu, type SlotPool } from '../jobs/slots';
 import { containerEnvironment, trainingEnvironment, type TrainingEnvInput } from '../jobs/trainingEnv';
 import type { Logger } from '../log/logger';
-import { DEFAULT_EXPERIMENT, type ExperimentsService } from '../experiments/experimentsService';
+import type { ExperimentsService } from '../experiments/experimentsService';
 import type { EventLog } from '../store/eventLog';
 import { loadCatalog, validateHyperparameters, type BuiltinAlgorithm } from './builtinAlgorithms';
 import type { TrainingJobRow, TrainingStore } from './trainingStore';
@@ -169,6 +170,7 @@ export class TrainingService {
       attempts: 0,
       usedSeconds: 0,
     };
+    this.deps.experiments?.assertLoggable(experimentNameOf(request));
     this.deps.store.insert(row);
     try {
       this.recordRun(row);
@@ -186,9 +188,7 @@ export class TrainingService {
   private recordRun(row: TrainingJobRow): void {
     const experiments = this.deps.experiments;
     if (!experiments) return;
-    const config = (row.request as { ExperimentConfig?: { ExperimentName?: unknown } }).ExperimentConfig;
-    const experimentName = typeof config?.ExperimentName === 'string' && config.ExperimentName ? config.ExperimentName : DEFAULT_EXPERIMENT;
-    const experiment = experiments.ensureExperiment(experimentName);
+    const experiment = experiments.ensureExperiment(experimentNameOf(row.request));
     // The framework's own sagemaker_* keys are plumbing, not the model's hyperparameters.
     const params = Object.fromEntries(Object.entries(row.request.HyperParameters ?? {}).filter(([key]) => !key.startsWith('sagemaker_')));
     const summary = summaryOf(row);
@@ -568,7 +568,7 @@ export class TrainingService {
     if (plan.checkpoint && fs.existsSync(paths.checkpoints)) await syncFolder(paths.checkpoints, plan.checkpoint);
     if (active.handle?.backend === 'docker') {
       const env = this.deps.serverEnv?.() ?? {};
-      await replaySpool({ spool: hostSpool(path.join(this.jobDir(row.name), 'opt-ml')), python: await this.deps.python(), pythonPath: this.deps.pythonPath, env, logger: this.deps.logger, job: row.name });
+      await replaySpool({ spool: hostSpool(path.join(this.jobDir(row.name), 'opt-ml')), runId: this.deps.experiments?.runBySource('training-job', row.name)?.runId ?? null, python: await this.deps.python(), pythonPath: this.deps.pythonPath, env, logger: this.deps.logger, job: row.name });
     }
     // Read again after the copy: a stop may have arrived meanwhile.
     row = this.require(active.name);
@@ -688,3 +688,4 @@ function summaryOf(row: TrainingJobRow): TrainingJobSummary {
     Gpus: wantsGpu(row.request.ResourceConfig?.InstanceType) ? 1 : 0,
   };
 }
+

@@ -109,7 +109,6 @@ export function GroupRow({ group, paramKey, collapsed, columns, selectedCount, o
       <td className="select-cell">
         <input
           type="checkbox"
-          tabIndex={-1}
           aria-label={`Select runs with ${paramKey} ${value}`}
           checked={all}
           ref={(box) => {

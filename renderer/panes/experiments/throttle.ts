@@ -14,8 +14,9 @@ export interface Throttle {
   cancel(): void;
 }
 
-/** Wiring: `run` at most once per `intervalMs`, trailing trigger kept. */
-export function createThrottle(run: () => void, intervalMs: number, clock: () => number = Date.now): Throttle {
+/** Wiring: `run` at most once per `intervalMs` (asked afresh each time when a function), trailing trigger kept. */
+export function createThrottle(run: () => void, intervalMs: number | (() => number), clock: () => number = Date.now): Throttle {
+  const interval = typeof intervalMs === 'function' ? intervalMs : () => intervalMs;
   let lastRunAt: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const fire = () => {
@@ -26,7 +27,7 @@ export function createThrottle(run: () => void, intervalMs: number, clock: () =>
   return {
     trigger() {
       if (timer !== null) return;
-      const delay = throttleDelay(lastRunAt, clock(), intervalMs);
+      const delay = throttleDelay(lastRunAt, clock(), interval());
       if (delay === 0) fire();
       else timer = setTimeout(fire, delay);
     },

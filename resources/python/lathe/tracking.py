@@ -77,6 +77,7 @@ import http.client
 import json
 import math
 import os
+import re
 import shutil
 import socket
 import sys
@@ -326,9 +327,30 @@ def _local_artifact_dir(uri):
     return uri
 
 
+def _safe_artifact_path(artifact_path):
+    """An artifact_path as given to log_artifact: relative, "/"-separated, no ".." (else None)."""
+    if not artifact_path:
+        return ""
+    text = str(artifact_path).replace("\\", "/")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if text.startswith("/") or ".." in parts or "\0" in text or re.match(r"^[A-Za-z]:", text):
+        return None
+    return "/".join(parts)
+
+
+def _inside(parent, child):
+    parent, child = os.path.realpath(parent), os.path.realpath(child)
+    return child == parent or child.startswith(parent.rstrip(os.sep) + os.sep)
+
+
 def _copy_into(source, root, artifact_path=None):
-    folder = os.path.join(root, artifact_path) if artifact_path else root
+    relative = _safe_artifact_path(artifact_path)
+    if relative is None:
+        raise OSError(f"artifact_path {artifact_path!r} must be a relative path without '..'")
+    folder = os.path.join(root, relative) if relative else root
     os.makedirs(folder, exist_ok=True)
+    if not _inside(root, folder):
+        raise OSError(f"artifact_path {artifact_path!r} leads outside the run's artifacts")
     target = os.path.join(folder, os.path.basename(os.path.normpath(source)))
     if os.path.isdir(source):
         shutil.copytree(source, target, dirs_exist_ok=True)
@@ -441,11 +463,31 @@ class _SpoolFile:
             self._handle.close()
 
 
-def _drop_spooled_copy(path):
+def _drop_spooled_copy(path, spool_dir=None):
     """Removes <spool>/artifacts/<id>/ of an artifact once placed (and nothing outside such a folder)."""
     holder = os.path.dirname(path or "")
-    if holder and os.path.basename(os.path.dirname(holder)) == "artifacts":
-        shutil.rmtree(holder, ignore_errors=True)
+    if not holder or os.path.basename(os.path.dirname(holder)) != "artifacts":
+        return
+    if spool_dir is not None and not _inside(os.path.join(spool_dir, "artifacts"), holder):
+        return
+    shutil.rmtree(holder, ignore_errors=True)
+
+
+# A spool written by code Lathe does not trust (a job in a container): replayed with
+# ``replay --only-run RUN_ID``, only that run's records are sent, no run is created, and an
+# artifact is only taken from a real file or folder (no symlinks) under <spool>/artifacts/<id>/.
+_confined_run = None
+
+
+def _confined_source_ok(source, spool_dir):
+    holder = os.path.join(spool_dir, "artifacts")
+    if not source or not _inside(holder, source) or os.path.islink(source):
+        return False
+    if os.path.isdir(source):
+        for folder, dirs, files in os.walk(source):
+            if any(os.path.islink(os.path.join(folder, name)) for name in dirs + files):
+                return False
+    return os.path.isfile(source) or os.path.isdir(source)
 
 
 def _split(record):
@@ -490,6 +532,9 @@ def _send_record(client, record, run_id, spool_dir=None):
     kind = record.get("type")
     if kind == "artifact":
         record = dict(record, path=_spooled_copy(record.get("path"), spool_dir))
+        if _confined_run is not None and not _confined_source_ok(record["path"], spool_dir):
+            _warn(f"dropped artifact {record.get('path')!r} of run {run_id}: a confined spool's artifact must be a file under its own artifacts folder")
+            return None
     try:
         if kind == "batch":
             body = {"run_id": run_id, "metrics": record.get("metrics") or [], "params": record.get("params") or [], "tags": record.get("tags") or []}
@@ -505,7 +550,7 @@ def _send_record(client, record, run_id, spool_dir=None):
                     _warn(f"run {run_id} keeps artifacts at {info.get('artifact_uri')!r}, not on this disk; {source} was not placed")
                 else:
                     _copy_into(source, root, record.get("artifact_path"))
-                _drop_spooled_copy(source)
+                _drop_spooled_copy(source, spool_dir)
         else:
             _warn(f"skipped a spool record of unknown type {kind!r}")
     except _Rejected as refusal:
@@ -513,7 +558,7 @@ def _send_record(client, record, run_id, spool_dir=None):
         if parts:
             return parts
         if kind == "artifact":
-            _drop_spooled_copy(record.get("path"))
+            _drop_spooled_copy(record.get("path"), spool_dir)
         _warn(f"Lathe refused {_describe(record)} of run {run_id}: {refusal}. Dropped, not retried.")
     except OSError as error:  # an artifact that cannot be copied: no use retrying
         _warn(f"could not place artifact {record.get('path')} of run {run_id}: {error}")
@@ -542,6 +587,12 @@ def _replay_file(spool, client, mapping, on_created=None):
             kind = record["type"]
             if kind in ("ack", "run-created") or record.get("id") in done:
                 continue
+            if kind == "create-run" and _confined_run is not None:
+                _warn(f"dropped the creation of run {record.get('run_name') or record['id']}: a confined spool only logs to run {_confined_run}")
+                mapping[record["id"]] = None
+                spool.append([{"type": "run-created", "local_id": record["id"], "run_id": None}])
+                done.add(record["id"])
+                continue
             if kind == "create-run":
                 local = record["id"]
                 try:
@@ -561,6 +612,8 @@ def _replay_file(spool, client, mapping, on_created=None):
                 run_id = mapping.get(run_id)
             if not run_id:
                 _warn(f"dropped {_describe(record)}: its run {record.get('run_id')} was never created")
+            elif _confined_run is not None and run_id != _confined_run:
+                _warn(f"dropped {_describe(record)} of run {run_id}: a confined spool only logs to run {_confined_run}")
             else:
                 parts = _send_record(client, record, run_id, os.path.dirname(spool.path))
                 if parts:
@@ -1212,7 +1265,14 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     replay_cmd = commands.add_parser("replay", help="send what the spool holds to Lathe (exit 0 when the spool is empty afterwards)")
     replay_cmd.add_argument("--spool-dir", default=None, help="default: LATHE_SPOOL_DIR, else ~/.cache/lathe/spool")
+    replay_cmd.add_argument(
+        "--only-run",
+        default=None,
+        help="a spool written by untrusted code (a container): send only this run's records, create no run, take artifacts only from the spool",
+    )
     args = parser.parse_args(argv)
+    global _confined_run
+    _confined_run = args.only_run
     directory = args.spool_dir or spool_dir()
     sent, left = _replay_dir(directory, _Http())
     print(f"lathe.tracking replay: {sent} spool records played from {directory}; {len(left)} file(s) left")

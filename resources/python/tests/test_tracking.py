@@ -507,3 +507,55 @@ def test_server_file_wins_over_lathe_url_so_a_job_finds_a_restarted_lathe(tmp_pa
     assert lt._endpoint() == ("http://127.0.0.1:2222", "new")
     server_file.write_text("{not json")
     assert lt._endpoint() == ("http://127.0.0.1:1111", "old")
+
+
+def test_a_confined_replay_takes_only_its_runs_records_and_only_files_from_the_spool(tmp_path, state, spool, fake):
+    """A container's spool is replayed on the host: what its code wrote must not reach host files."""
+    made = subprocess.run(
+        [sys.executable, "-c", "import lathe.tracking as lt\nwith lt.start_run(run_name='job') as r:\n    print(r.info.run_id)"],
+        env=child_env(fake.url, spool),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    run_id = made.stdout.strip()
+    secret = tmp_path / "id_rsa"
+    secret.write_text("host secret")
+    victim = tmp_path / "victim" / "artifacts" / "keep"
+    victim.mkdir(parents=True)
+    (victim / "f").write_text("keep me")
+    for holder, name, text in (("x1", "ok.txt", "escape"), ("x3", "good.txt", "made in the container")):
+        (spool / "artifacts" / holder).mkdir(parents=True)
+        (spool / "artifacts" / holder / name).write_text(text)
+    (spool / "artifacts" / "x2").mkdir(parents=True)
+    os.symlink(secret, spool / "artifacts" / "x2" / "link.txt")
+    point = {"key": "acc", "value": 0.9, "timestamp": 1, "step": 0}
+    records = [
+        {"type": "batch", "id": "b1", "run_id": run_id, "metrics": [point], "params": [], "tags": []},
+        {"type": "artifact", "id": "a1", "run_id": run_id, "path": str(secret), "artifact_path": "stolen"},
+        {"type": "artifact", "id": "a2", "run_id": run_id, "path": "/opt/ml/.lathe-spool/artifacts/x1/ok.txt", "artifact_path": "../../escape"},
+        {"type": "artifact", "id": "a3", "run_id": run_id, "path": str(victim / "f")},
+        {"type": "artifact", "id": "a4", "run_id": run_id, "path": "/opt/ml/.lathe-spool/artifacts/x2/link.txt"},
+        {"type": "batch", "id": "b2", "run_id": "f" * 32, "metrics": [dict(point, key="other")], "params": [], "tags": []},
+        {"type": "create-run", "id": "local-zz", "run_name": "smuggled", "experiment_name": "x", "start_time": 1, "tags": {}},
+        {"type": "artifact", "id": "a5", "run_id": run_id, "path": "/opt/ml/.lathe-spool/artifacts/x3/good.txt", "artifact_path": "notes"},
+    ]
+    (spool / "container-1-abc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    done = subprocess.run(
+        [sys.executable, "-m", "lathe.tracking", "replay", "--spool-dir", str(spool), "--only-run", run_id],
+        env=child_env(fake.url, spool),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = state.run(run_id)
+    assert [(k, v) for k, v, _t, _s in run["metrics"]] == [("acc", 0.9)]
+    assert len(state.runs) == 1  # no run smuggled in
+    root = run["info"]["artifact_uri"]
+    placed = sorted(os.path.relpath(os.path.join(d, f), root) for d, _dirs, files in os.walk(root) for f in files)
+    assert placed == [os.path.join("notes", "good.txt")]
+    assert (victim / "f").read_text() == "keep me"
+    assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()
+    assert "confined spool" in done.stderr

@@ -133,6 +133,9 @@ describe('MLflow REST API 2.0 subset', () => {
     expect(await search()).not.toContain('ordered');
     expect((await mlflow('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
     expect(await search()).toContain('ordered');
-    expect((await mlflow('POST', 'experiments/delete', { experiment_id: '0' })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await mlflow('POST', 'experiments/delete', { experiment_id: '0' })).json.error_code).toBe('INVALID_STATE');
+    // A deleted experiment takes no new runs (as MLflow).
+    await mlflow('POST', 'experiments/delete', { experiment_id: id });
+    expect((await mlflow('POST', 'runs/create', { experiment_id: id, run_name: 'late' })).json).toMatchObject({ error_code: 'INVALID_STATE', message: expect.stringContaining('restore') });
   });
 });

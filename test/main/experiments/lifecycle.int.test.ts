@@ -74,12 +74,43 @@ describe('runs.search filter and lifecycle', () => {
     expect(await names('active')).toEqual(['b']);
   });
 
-  it('refuses to delete forever a running run', async () => {
+  it("refuses to delete forever the run of a job still running, not a script's run left RUNNING by a crash", async () => {
     const lathe = await start();
     const { experimentId } = await lathe.router.invoke('experiments.create', { name: 'live' });
-    const run = lathe.experiments.createRun({ experimentId, runName: 'still-going', source: { kind: 'sdk' } });
-    await lathe.router.invoke('runs.delete', { runIds: [run.runId] });
-    expect(await lathe.router.call('runs.purge', { runIds: [run.runId] })).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('still running') } });
+    const job = lathe.experiments.createRun({ experimentId, runName: 'still-going', source: { kind: 'training-job', name: 'still-going' } });
+    const script = lathe.experiments.createRun({ experimentId, runName: 'killed-kernel', source: { kind: 'sdk' } });
+    await lathe.router.invoke('runs.delete', { runIds: [job.runId, script.runId] });
+    expect(await lathe.router.call('runs.purge', { runIds: [job.runId] })).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('still running') } });
+    expect(await lathe.router.invoke('runs.purge', { runIds: [script.runId] })).toMatchObject({ runs: 1 });
+  });
+
+  it('takes no new run in a deleted experiment, and a job naming it is refused before anything is stored', async () => {
+    const lathe = await start();
+    const { experimentId } = await lathe.router.invoke('experiments.create', { name: 'trashed' });
+    await lathe.router.invoke('experiments.delete', { experimentId });
+    expect(() => lathe.experiments.createRun({ experimentId, runName: 'late', source: { kind: 'sdk' } })).toThrow(/deleted; restore it/);
+    const refused = await lathe.router.call('processing.create', {
+      ProcessingJobName: 'late-job',
+      RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+      ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 1 } },
+      AppSpecification: { ImageUri: 'lathe:process', ContainerEntrypoint: ['true'] },
+      ExperimentConfig: { ExperimentName: 'trashed' },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('trashed is deleted') } });
+    expect((await lathe.router.invoke('processing.list', {})).ProcessingJobSummaries).toEqual([]);
+  });
+
+  it('never records credentials from a processing job environment as params', async () => {
+    const lathe = await start();
+    await lathe.router.invoke('processing.create', {
+      ProcessingJobName: 'with-secrets',
+      RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+      ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 1 } },
+      AppSpecification: { ImageUri: 'lathe:process', ContainerEntrypoint: ['true'] },
+      Environment: { SPLIT: '0.2', AWS_SECRET_ACCESS_KEY: 'abc', HF_TOKEN: 'hf_x', DB_PASSWORD: 'pw', OPENAI_API_KEY: 'sk' },
+    });
+    const run = lathe.experiments.runBySource('processing-job', 'with-secrets')!;
+    expect((await lathe.router.invoke('runs.get', { runId: run.runId })).params).toEqual({ SPLIT: '0.2' });
   });
 
   it('deletes, restores and purges experiments; Default cannot be deleted', async () => {
@@ -165,6 +196,46 @@ describe('run artifacts', () => {
     expect(await lathe.router.call('runs.artifactPreview', { runId: run.runId, path: 'link.txt' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await lathe.router.call('runs.artifactPreview', { runId: run.runId, path: 'missing.txt' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await lathe.router.invoke('runs.artifacts', { runId: run.runId })).toMatchObject({ entries: [], truncated: false });
+  });
+});
+
+describe('run artifacts of jobs sharing data', () => {
+  it("lists only the run's own job outputs, not those of another job that read the same dataset", async () => {
+    const lathe = await start();
+    const { experimentId } = await lathe.router.invoke('experiments.create', { name: 'shared' });
+    const runs: Record<string, string> = {};
+    for (const job of ['job-a', 'job-b']) {
+      runs[job] = lathe.experiments.createRun({ experimentId, runName: job, source: { kind: 'training-job', name: job } }).runId;
+      const output = path.join(lathe.home, 's3', 'lathe-local', 'out', job, 'output');
+      fs.mkdirSync(output, { recursive: true });
+      fs.writeFileSync(path.join(output, 'model.tar.gz'), '');
+      fs.writeFileSync(path.join(output, `only-${job}.txt`), `written by ${job}`);
+      lathe.experiments.addLineage({ kind: 'dataset', id: 's3://lathe-local/train.csv' }, { kind: 'training-job', id: job }, 'input');
+      lathe.experiments.addLineage({ kind: 'training-job', id: job }, { kind: 'model-artifact', id: `s3://lathe-local/out/${job}/output/model.tar.gz` }, 'produced');
+    }
+    const listing = await lathe.router.invoke('runs.artifacts', { runId: runs['job-a']! });
+    expect(listing.entries.map((e) => e.path)).toEqual(['job-output', 'job-output/model.tar.gz', 'job-output/only-job-a.txt']);
+    expect(await lathe.router.call('runs.artifactPreview', { runId: runs['job-a']!, path: 'job-output/only-job-b.txt' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('lists pax archives by their pax size, marks a cut-short archive truncated, and previews a file named ..notes.txt', async () => {
+    const lathe = await start();
+    const { experimentId } = await lathe.router.invoke('experiments.create', { name: 'tars' });
+    const run = lathe.experiments.createRun({ experimentId, runName: 'r', source: { kind: 'sdk' } });
+    fs.mkdirSync(run.artifactUri, { recursive: true });
+    const pax = path.join(run.artifactUri, 'pax.tar.gz');
+    execFileSync('/usr/bin/python3', ['-c', `import io, tarfile
+with tarfile.open(${JSON.stringify(pax)}, "w:gz", format=tarfile.PAX_FORMAT) as tar:
+    for name, size in (("model.pth", 3000), ("é-" + "n" * 120, 5)):
+        info = tarfile.TarInfo(name); info.size = size; info.pax_headers = {"size": str(size)}
+        tar.addfile(info, io.BytesIO(b"x" * size))`]);
+    const preview = (p: string) => lathe.router.invoke('runs.artifactPreview', { runId: run.runId, path: p });
+    expect(await preview('pax.tar.gz')).toMatchObject({ kind: 'archive', members: [{ name: 'model.pth', size: 3000 }, { name: `é-${'n'.repeat(120)}`, size: 5 }], truncated: false });
+    const whole = fs.readFileSync(pax);
+    fs.writeFileSync(path.join(run.artifactUri, 'cut.tar.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
+    expect(await preview('cut.tar.gz')).toMatchObject({ kind: 'archive', truncated: true });
+    fs.writeFileSync(path.join(run.artifactUri, '..notes.txt'), 'dots');
+    expect(await preview('..notes.txt')).toMatchObject({ kind: 'text', text: 'dots' });
   });
 });
 
