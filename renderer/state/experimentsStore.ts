@@ -361,8 +361,10 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
     async runsAction(channel, runIds) {
       if (runIds.length === 0) return false;
       set({ actionError: null });
+      const notRemoved: string[] = [];
       for (let i = 0; i < runIds.length; i += RUN_IDS_PER_CALL) {
         const result = await getBridge().call(channel, { runIds: runIds.slice(i, i + RUN_IDS_PER_CALL) });
+        if (result.ok && 'notRemoved' in result.value && result.value.notRemoved) notRemoved.push(...result.value.notRemoved);
         if (!result.ok) {
           // Earlier batches went through: show them gone, then the error.
           if (i > 0) await refreshInPlace('notice');
@@ -373,6 +375,11 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
       get().setRunsSelected(runIds, false);
       await refreshInPlace('notice');
       void fetchList();
+      if (notRemoved.length > 0) {
+        // The runs are gone; some of their files could not be removed: say which, to remove by hand.
+        const message = `The runs are deleted, but ${notRemoved.length} artifact folder(s) could not be removed; remove them by hand: ${notRemoved.join('; ')}`;
+        set({ actionError: { title: 'Some artifact files were left on disk', error: { code: 'internal', message }, reload: false } });
+      }
       return true;
     },
 
