@@ -257,7 +257,7 @@ export class MlflowAdapter implements WireAdapter {
         if (!Number.isInteger(max) || max < 1 || max > 50_000) throw bad(`Invalid value ${max} for parameter 'max_results' supplied: it must be a whole number from 1 to 50000.`);
         const offset = body.page_token ? Number(body.page_token) : 0;
         if (!Number.isInteger(offset) || offset < 0) throw bad(`Invalid page token ${JSON.stringify(body.page_token)}.`);
-        const found = orderRuns(e.allRuns(ids.map((id) => experimentId(String(id))), view).filter((r) => matches(r, clauses)), body.order_by);
+        const found = orderRuns(e.allRuns(ids.map((id) => experimentId(String(id))), view, clauses).filter((r) => matches(r, clauses)), body.order_by);
         const page = found.slice(offset, offset + max).map(runJson);
         return offset + max < found.length ? { runs: page, next_page_token: String(offset + max) } : { runs: page };
       },

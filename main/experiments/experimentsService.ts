@@ -11,7 +11,7 @@ import type { MetadataStore } from '../store/metadataStore';
 import { readLineage } from './lineage';
 import { encode, toExperiment, toInfo, type ExperimentRow, type MetricInput, type RunRow, type SummaryRow } from './rows';
 import { decode, readMetricHistory } from './metricHistory';
-import { matches, parseFilter } from './runFilter';
+import { filterSql, matches, parseFilter, type Clause } from './runFilter';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -291,13 +291,17 @@ export class ExperimentsService {
     return stored;
   }
 
-  /** Every run of the experiments (active ones unless asked), with params, tags and summaries, for filtering. */
-  allRuns(experimentIds: string[], stage: 'active' | 'deleted' | 'all' = 'active'): Run[] {
+  /**
+   * Every run of the experiments (active ones unless asked), with params, tags and summaries; with
+   * clauses, narrowed in SQLite to the runs that may match (check the rest with `matches`).
+   */
+  allRuns(experimentIds: string[], stage: 'active' | 'deleted' | 'all' = 'active', clauses: readonly Clause[] = []): Run[] {
     const ids = experimentIds.map(Number);
     const placeholders = ids.map(() => '?').join(', ') || 'NULL';
+    const sql = filterSql(clauses);
     const rows = this.db
-      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) ORDER BY start_time DESC, id`)
-      .all(...ids, stage, stage) as RunRow[];
+      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) AND ${sql.where} ORDER BY start_time DESC, id`)
+      .all(...ids, stage, stage, ...sql.params) as RunRow[];
     return this.hydrate(rows);
   }
 
@@ -367,14 +371,16 @@ export class ExperimentsService {
     const stage = request.lifecycle ?? 'active';
     const ids = request.experimentIds.map(Number);
     const placeholders = ids.map(() => '?').join(', ') || 'NULL';
-    if (clauses.length > 0) {
-      const found = this.allRuns(request.experimentIds, stage).filter((run) => matches(run, clauses));
+    // What SQLite can answer is filtered there; only the rest is checked on hydrated rows.
+    const sql = filterSql(clauses);
+    if (sql.rest.length > 0) {
+      const found = this.allRuns(request.experimentIds, stage, clauses).filter((run) => matches(run, sql.rest));
       const runs = found.slice(offset, offset + size);
       return found.length > offset + size ? { runs, nextPageToken: String(offset + size) } : { runs };
     }
     const rows = this.db
-      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
-      .all(...ids, stage, stage, size + 1, offset) as RunRow[];
+      .prepare(`SELECT * FROM runs WHERE experiment_id IN (${placeholders}) AND (? = 'all' OR lifecycle_stage = ?) AND ${sql.where} ORDER BY start_time DESC, id LIMIT ? OFFSET ?`)
+      .all(...ids, stage, stage, ...sql.params, size + 1, offset) as RunRow[];
     const runs = this.hydrate(rows.slice(0, size));
     return rows.length > size ? { runs, nextPageToken: String(offset + size) } : { runs };
   }

@@ -104,3 +104,55 @@ export function matches(run: Run, clauses: readonly Clause[]): boolean {
     }
   });
 }
+
+/** The metric's latest value in SQL: NaN stays NULL, the infinities become SQLite's. */
+const METRIC_VALUE = "COALESCE(s.last_value, CASE s.last_special WHEN 'Infinity' THEN 9e999 WHEN '-Infinity' THEN -9e999 END)";
+const STRING_ATTRIBUTES: Record<string, string> = { status: 'runs.status', run_name: 'runs.name', run_id: 'runs.id', artifact_uri: 'runs.artifact_uri' };
+const NUMBER_ATTRIBUTES: Record<string, string> = { start_time: 'runs.start_time', end_time: 'runs.end_time' };
+
+/** A LIKE pattern as a GLOB one: GLOB is case-sensitive as MLflow's LIKE is; its own wildcards are escaped. */
+export function likeToGlob(pattern: string): string {
+  return pattern.replace(/[[*?]/g, (c) => `[${c}]`).replace(/%/g, '*').replace(/_/g, '?');
+}
+
+/** `column op ?` for a string comparison that SQLite answers exactly as `compare` does, or null. */
+function stringSql(column: string, op: Op, value: string | number): { sql: string; params: unknown[] } | null {
+  if (typeof value !== 'string') return null;
+  if (op === '=') return { sql: `${column} = ?`, params: [value] };
+  if (op === '!=') return { sql: `${column} != ?`, params: [value] };
+  if (op === 'LIKE') return { sql: `${column} GLOB ?`, params: [likeToGlob(value)] };
+  return null; // ILIKE folds case as JavaScript does, not as SQLite: checked on the rows instead
+}
+
+/**
+ * The clauses SQLite can answer exactly as `matches` does, as a WHERE fragment over `runs`; the
+ * others (ILIKE, user_id, comparisons of mixed types) are left for `matches` on the rows found.
+ */
+export function filterSql(clauses: readonly Clause[]): { where: string; params: unknown[]; rest: Clause[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const rest: Clause[] = [];
+  for (const clause of clauses) {
+    let part: { sql: string; params: unknown[] } | null = null;
+    if (clause.entity === 'metrics' && typeof clause.value === 'number') {
+      const test = clause.op === '!=' ? `(${METRIC_VALUE} IS NULL OR ${METRIC_VALUE} != ?)` : `${METRIC_VALUE} ${clause.op} ?`;
+      part = { sql: `EXISTS (SELECT 1 FROM run_metric_summaries s WHERE s.run_id = runs.id AND s.key = ? AND ${test})`, params: [clause.key, clause.value] };
+    } else if (clause.entity === 'params' || clause.entity === 'tags') {
+      const inner = stringSql('t.value', clause.op, clause.value);
+      const table = clause.entity === 'params' ? 'run_params' : 'run_tags';
+      if (inner) part = { sql: `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = runs.id AND t.key = ? AND ${inner.sql})`, params: [clause.key, ...inner.params] };
+    } else if (clause.entity === 'attributes') {
+      const text = STRING_ATTRIBUTES[clause.key];
+      const number = NUMBER_ATTRIBUTES[clause.key];
+      if (text) part = stringSql(text, clause.op, clause.value);
+      else if (number && typeof clause.value === 'number' && ['=', '!=', '>', '>=', '<', '<='].includes(clause.op)) part = { sql: `${number} ${clause.op} ?`, params: [clause.value] };
+    }
+    if (part) {
+      parts.push(part.sql);
+      params.push(...part.params);
+    } else {
+      rest.push(clause);
+    }
+  }
+  return { where: parts.length > 0 ? parts.join(' AND ') : '1', params, rest };
+}

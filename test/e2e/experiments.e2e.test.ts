@@ -115,6 +115,17 @@ describe('Experiments pane in the browser', () => {
     expect(await page.getByTestId('compare-metrics').innerText()).toContain('validation:auc');
     await page.screenshot({ path: path.join(SHOTS, 'experiments-compare.png'), fullPage: true });
 
+    // Back to the runs; one run's detail: its lineage to model.tar.gz and the archive's members.
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'detached' });
+    await page.getByTestId('run-row-fraud-eta-02').click();
+    await expect.poll(() => page.getByTestId('run-lineage').innerText()).toContain('model.tar.gz');
+    await page.getByTestId('artifact-job-output/model.tar.gz').click();
+    const preview = page.getByTestId('artifact-preview');
+    await expect.poll(() => preview.getAttribute('data-kind')).toBe('archive');
+    expect(await preview.innerText()).toContain('xgboost-model');
+    await page.screenshot({ path: path.join(SHOTS, 'experiments-run.png'), fullPage: true });
+
     expect(offHost).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
