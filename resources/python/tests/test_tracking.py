@@ -17,6 +17,7 @@ RESOURCES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, RESOURCES)
 
 import lathe.tracking as lt  # noqa: E402
+from lathe.tracking import _http  # noqa: E402
 
 TOKEN = "test-token"
 KEYS = [f"m{k}" for k in range(10)]
@@ -502,11 +503,11 @@ def test_server_file_wins_over_lathe_url_so_a_job_finds_a_restarted_lathe(tmp_pa
     monkeypatch.setenv("LATHE_TOKEN", "old")
     monkeypatch.setenv("LATHE_SERVER_FILE", str(server_file))
     # No server file yet (Lathe is down): the URL the job was started with.
-    assert lt._endpoint() == ("http://127.0.0.1:1111", "old")
+    assert _http._endpoint() == ("http://127.0.0.1:1111", "old")
     server_file.write_text(json.dumps({"url": "http://127.0.0.1:2222", "token": "new", "pid": 1}))
-    assert lt._endpoint() == ("http://127.0.0.1:2222", "new")
+    assert _http._endpoint() == ("http://127.0.0.1:2222", "new")
     server_file.write_text("{not json")
-    assert lt._endpoint() == ("http://127.0.0.1:1111", "old")
+    assert _http._endpoint() == ("http://127.0.0.1:1111", "old")
 
 
 def test_a_confined_replay_takes_only_its_runs_records_and_only_files_from_the_spool(tmp_path, state, spool, fake):
