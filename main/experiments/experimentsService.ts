@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { conflict, invalid, notFound, precondition } from '../api/errors';
 import type { Experiment, LineageEdge, LineageNode, MetricHistory, MetricSummary, Run, RunDetail, RunInfo, RunStatus } from '../contract/experiments';
+import type { Statement } from 'better-sqlite3';
 import type { MetadataStore } from '../store/metadataStore';
 import { readLineage } from './lineage';
 import { encode, toExperiment, toInfo, type ExperimentRow, type MetricInput, type RunRow, type SummaryRow } from './rows';
@@ -14,6 +15,8 @@ import { decode, readMetricHistory } from './metricHistory';
 import { filterSql, matches, parseFilter, type Clause } from './runFilter';
 
 export const DEFAULT_EXPERIMENT = 'Default';
+/** Run ids per hydrate query (SQLite's parameter limit is far above). */
+const HYDRATE_CHUNK = 500;
 
 export type { MetricInput } from './rows';
 
@@ -27,6 +30,7 @@ export class ExperimentsService {
 
   /** Told which experiment's runs were created, changed or got points (the app throttles and publishes it). */
   onChange: ((experimentId: string) => void) | null = null;
+  private readonly hydrateCache = new Map<number, [Statement, Statement, Statement]>();
   /** Run id → experiment id, for onChange without a query per metric batch. */
   private readonly experimentOfRun = new Map<string, string>();
 
@@ -341,22 +345,33 @@ export class ExperimentsService {
     const params = new Map<string, Record<string, string>>();
     const tags = new Map<string, Record<string, string>>();
     const metrics = new Map<string, MetricSummary[]>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const marks = chunk.map(() => '?').join(', ');
-      for (const row of this.db.prepare(`SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<{ run_id: string; key: string; value: string }>) {
-        (params.get(row.run_id) ?? params.set(row.run_id, {}).get(row.run_id)!)[row.key] = row.value;
-      }
-      for (const row of this.db.prepare(`SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<{ run_id: string; key: string; value: string }>) {
-        (tags.get(row.run_id) ?? tags.set(row.run_id, {}).get(row.run_id)!)[row.key] = row.value;
-      }
-      for (const row of this.db.prepare(`SELECT * FROM run_metric_summaries WHERE run_id IN (${marks}) ORDER BY key`).all(...chunk) as Array<SummaryRow & { run_id: string }>) {
-        (metrics.get(row.run_id) ?? metrics.set(row.run_id, []).get(row.run_id)!).push({
-          key: row.key, last: decode(row.last_value, row.last_special), lastStep: row.last_step, lastTimestamp: row.last_timestamp, min: row.min_value, max: row.max_value, count: row.count,
-        });
+    for (let i = 0; i < ids.length; i += HYDRATE_CHUNK) {
+      const chunk = ids.slice(i, i + HYDRATE_CHUNK);
+      const [paramRows, tagRows, summaryRows] = this.hydrateStatements(chunk.length);
+      // Raw rows (arrays, not objects): 10,000 runs are ~100,000 rows here.
+      for (const [runId, key, value] of paramRows.all(...chunk) as Array<[string, string, string]>) (params.get(runId) ?? params.set(runId, {}).get(runId)!)[key] = value;
+      for (const [runId, key, value] of tagRows.all(...chunk) as Array<[string, string, string]>) (tags.get(runId) ?? tags.set(runId, {}).get(runId)!)[key] = value;
+      for (const [runId, key, lastValue, lastSpecial, lastStep, lastTimestamp, min, max, count] of summaryRows.all(...chunk) as Array<[string, string, number | null, string | null, number, number, number | null, number | null, number]>) {
+        (metrics.get(runId) ?? metrics.set(runId, []).get(runId)!).push({ key, last: decode(lastValue, lastSpecial), lastStep, lastTimestamp, min, max, count });
       }
     }
     return rows.map((row) => ({ info: toInfo(row), params: params.get(row.id) ?? {}, tags: tags.get(row.id) ?? {}, metrics: metrics.get(row.id) ?? [] }));
+  }
+
+  /** The three hydrate queries for `size` ids, prepared once per size (a full chunk is the common one). */
+  private hydrateStatements(size: number): [Statement, Statement, Statement] {
+    let statements = this.hydrateCache.get(size);
+    if (!statements) {
+      const marks = Array.from({ length: size }, () => '?').join(', ');
+      statements = [
+        this.db.prepare(`SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks}) ORDER BY key`).raw(),
+        this.db.prepare(`SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks}) ORDER BY key`).raw(),
+        this.db.prepare(`SELECT run_id, key, last_value, last_special, last_step, last_timestamp, min_value, max_value, count FROM run_metric_summaries WHERE run_id IN (${marks}) ORDER BY key`).raw(),
+      ];
+      if (this.hydrateCache.size > 8) this.hydrateCache.clear();
+      this.hydrateCache.set(size, statements);
+    }
+    return statements;
   }
 
   /**

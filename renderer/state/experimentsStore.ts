@@ -3,6 +3,7 @@ import type { ExperimentChange, Experiment, MetricHistory, Run, RunDetail } from
 import { ok, type LatheError, type Result } from '../../main/contract/result';
 import type { RequestOf } from '../../main/contract/schemas';
 import { getBridge } from '../api/client';
+import { useCompareStore } from './compareStore';
 import { readColumnPrefs, writeColumnPrefs } from '../panes/experiments/columnPrefsStorage';
 import { DEFAULT_COLUMN_PREFS, isColumnShown, withColumn, type ColumnPrefs } from '../panes/experiments/runColumns';
 import type { RunSort } from '../panes/experiments/runsTable';
@@ -271,6 +272,13 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
     },
 
     async select(experimentId) {
+      const current = get();
+      if (current.selectedId === experimentId && !current.runsLoading && current.runsError === null) {
+        // The experiment shown already: back to its runs (they stay live through experiments.changed).
+        set({ detail: null });
+        useCompareStore.getState().close();
+        return;
+      }
       pendingFilter = null;
       set({ selectedId: experimentId, ...runsView(), runsLoading: true, columnPrefs: readColumnPrefs(experimentId) });
       const result = await fetchRuns('', false);

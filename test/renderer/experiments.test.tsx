@@ -22,6 +22,10 @@ describe('Experiments pane: list', () => {
     expect(within(list).getAllByTestId(/^experiment-/).map((b) => b.textContent)).toEqual(['fraud3 runs', 'Default0 runs']);
     await screen.findByTestId('run-row-xgb-a');
     expect(bridge.callsTo('runs.search')).toEqual([{ experimentIds: ['1'], maxResults: 50_000 }]);
+    // The experiment shown already: its runs stay, nothing is fetched again.
+    fireEvent.click(within(list).getByText('fraud'));
+    expect(screen.getByTestId('run-row-xgb-a')).toBeTruthy();
+    expect(bridge.callsTo('runs.search')).toHaveLength(1);
     fireEvent.click(within(list).getByText('Default'));
     expect(await screen.findByText('This experiment has no runs yet.')).toBeTruthy();
   });
