@@ -64,6 +64,8 @@ interface RunsView {
   actionError: { title: string; error: LatheError; reload: boolean } | null;
   /** A change arrived while runs were loading: reload once they have. */
   runsStale: boolean;
+  /** The first page of runs is shown and the rest is on its way (a large experiment). */
+  runsPartial: boolean;
   detail: RunDetailState | null;
 }
 
@@ -123,6 +125,7 @@ function runsView(): RunsView {
     columnPrefs: DEFAULT_COLUMN_PREFS,
     actionError: null,
     runsStale: false,
+    runsPartial: false,
     detail: null,
   };
 }
@@ -137,10 +140,13 @@ export function runsSearchRequest(experimentId: string, filter: string, showDele
   };
 }
 
-/** Every page of a search, up to MAX_RUNS runs. */
-async function searchRuns(request: RequestOf<'runs.search'>): Promise<Result<Run[]>> {
+/** Runs shown before the rest of a large experiment arrives (newest first: the top of the table). */
+export const FIRST_PAGE = 500;
+
+/** Every page of a search (from `pageToken` when given), up to MAX_RUNS runs. */
+async function searchRuns(request: RequestOf<'runs.search'>, from?: string): Promise<Result<Run[]>> {
   let runs: Run[] = [];
-  let pageToken: string | undefined;
+  let pageToken: string | undefined = from;
   do {
     const result = await getBridge().call('runs.search', pageToken ? { ...request, pageToken } : request);
     if (!result.ok) return result;
@@ -210,7 +216,7 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
     lastReloadMs = performance.now() - started;
     if (result.ok) {
       if (pendingFilter === filter) pendingFilter = null;
-      set((state) => ({ runs: result.value, runFilter: filter, runsRefreshing: false, runsError: null, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
+      set((state) => ({ runs: result.value, runFilter: filter, runsRefreshing: false, runsPartial: false, runsError: null, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
     }
     else if (onError === 'replace') set({ runsRefreshing: false, runsError: result.error });
     else set({ runsRefreshing: false, actionError: { title: 'Could not reload the runs', error: result.error, reload: true } });
@@ -280,10 +286,34 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
         return;
       }
       pendingFilter = null;
-      set({ selectedId: experimentId, ...runsView(), runsLoading: true, columnPrefs: readColumnPrefs(experimentId) });
-      const result = await fetchRuns('', false);
-      if (!result) return;
-      set(result.ok ? { runs: result.value, runsLoading: false } : { runsError: result.error, runsLoading: false });
+      set({ selectedId: experimentId, ...runsView(), runsLoading: true, runsPartial: false, columnPrefs: readColumnPrefs(experimentId) });
+      // The newest runs first, so a 10,000-run experiment shows its top rows at once; then the rest.
+      const request = ++runsRequest;
+      const stillWanted = () => request === runsRequest && get().selectedId === experimentId;
+      const base = runsSearchRequest(experimentId, '', false);
+      const first = await getBridge().call('runs.search', { ...base, maxResults: FIRST_PAGE });
+      if (!stillWanted()) return;
+      if (!first.ok) {
+        set({ runsError: first.error, runsLoading: false });
+        settled();
+        return;
+      }
+      const next = first.value.nextPageToken;
+      // Refreshing while the rest loads: a live change meanwhile waits for it (runsStale), then reloads.
+      set({ runs: first.value.runs, runsLoading: false, runsPartial: next !== undefined, runsRefreshing: next !== undefined });
+      if (next === undefined) {
+        settled();
+        return;
+      }
+      const rest = await searchRuns(base, next);
+      if (!stillWanted()) return;
+      if (rest.ok) {
+        // A run created between the two pages may show up in both: keep it once.
+        const seen = new Set(first.value.runs.map((run) => run.info.runId));
+        set({ runs: [...first.value.runs, ...rest.value.filter((run) => !seen.has(run.info.runId))], runsPartial: false, runsRefreshing: false });
+      } else {
+        set({ runsPartial: false, runsRefreshing: false, actionError: { title: `Only the newest ${FIRST_PAGE} runs could be loaded`, error: rest.error, reload: true } });
+      }
       settled();
     },
 
@@ -299,7 +329,7 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
       if (!result) return;
       if (pendingFilter === filter) pendingFilter = null;
       if (result.ok) {
-        set((state) => ({ runs: result.value, runFilter: filter, runFilterError: null, runsRefreshing: false, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
+        set((state) => ({ runs: result.value, runFilter: filter, runFilterError: null, runsRefreshing: false, runsPartial: false, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
       } else {
         set({ runFilterError: result.error, runsRefreshing: false });
       }

@@ -21,7 +21,7 @@ describe('Experiments pane: list', () => {
     const list = await screen.findByTestId('experiments-list', {}, { timeout: 10_000 });
     expect(within(list).getAllByTestId(/^experiment-/).map((b) => b.textContent)).toEqual(['fraud3 runs', 'Default0 runs']);
     await screen.findByTestId('run-row-xgb-a');
-    expect(bridge.callsTo('runs.search')).toEqual([{ experimentIds: ['1'], maxResults: 50_000 }]);
+    expect(bridge.callsTo('runs.search')).toEqual([{ experimentIds: ['1'], maxResults: 500 }]);
     // The experiment shown already: its runs stay, nothing is fetched again.
     fireEvent.click(within(list).getByText('fraud'));
     expect(screen.getByTestId('run-row-xgb-a')).toBeTruthy();
@@ -89,6 +89,33 @@ describe('Experiments pane: runs table', () => {
     await waitFor(() => expect(rowNames()).toContain('run-05000'));
     expect(rowNames().length).toBeLessThan(100);
     expect(screen.queryByTestId('run-row-run-00000')).toBeNull();
+  });
+});
+
+describe('Experiments pane: a large experiment', () => {
+  it('shows the newest 500 runs at once, then all of them when the rest arrives', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => run(i + 1, `run-${String(i).padStart(5, '0')}`, [metric('auc', i / 1200)]));
+    const newestFirst = [...many].reverse();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const bridge = experimentsBridge(many, {
+      'runs.search': async ({ maxResults, pageToken }) => {
+        const from = pageToken ? Number(pageToken) : 0;
+        if (from > 0) await gate;
+        const size = maxResults ?? 1000;
+        const page = newestFirst.slice(from, from + size);
+        return ok(from + size < newestFirst.length ? { runs: page, nextPageToken: String(from + size) } : { runs: page });
+      },
+    });
+    await openExperiments(bridge);
+    await screen.findByTestId('run-row-run-01199', {}, { timeout: 10_000 });
+    expect(screen.getByTestId('runs-count').textContent).toBe('500 runs so far, loading the rest…');
+    release();
+    await waitFor(() => expect(screen.getByTestId('runs-count').textContent).toBe('1200 runs'));
+    expect(bridge.callsTo('runs.search')).toEqual([
+      { experimentIds: ['1'], maxResults: 500 },
+      { experimentIds: ['1'], maxResults: 50_000, pageToken: '500' },
+    ]);
   });
 });
 

@@ -21,6 +21,7 @@ function downloadText(text: string, fileName: string, type: string): void {
 /** Filters (run name, MLflow filter), and how the runs show: group by, columns, the trash, CSV. */
 export function RunsToolbar({ view, experimentName }: { view: RunsView; experimentName: string }) {
   const runs = useExperimentsStore((s) => s.runs);
+  const partial = useExperimentsStore((s) => s.runsPartial);
   const filter = useExperimentsStore((s) => s.filter);
   const showDeleted = useExperimentsStore((s) => s.showDeleted);
   const groupBy = useExperimentsStore((s) => s.groupBy);
@@ -72,6 +73,7 @@ export function RunsToolbar({ view, experimentName }: { view: RunsView; experime
         </button>
         <span className="muted runs-count" data-testid="runs-count">
           {visible.length === runs.length ? `${runs.length} ${noun}` : `${visible.length} of ${runs.length} ${noun}`}
+          {partial ? ' so far, loading the rest…' : ''}
         </span>
       </div>
     </>
