@@ -57,7 +57,8 @@ export function parseFilter(filter: string | undefined): Clause[] {
 
 function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {
   const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's');
+  // u: `_` is one character (code point), as in SQL, not one UTF-16 unit.
+  return new RegExp(`^${source}$`, caseInsensitive ? 'isu' : 'su');
 }
 
 function compare(actual: string | number | undefined, op: Op, expected: string | number): boolean {
@@ -115,32 +116,37 @@ export function likeToGlob(pattern: string): string {
   return pattern.replace(/[[*?]/g, (c) => `[${c}]`).replace(/%/g, '*').replace(/_/g, '?');
 }
 
-/** `column op ?` for a string comparison that SQLite answers exactly as `compare` does, or null. */
-function stringSql(column: string, op: Op, value: string | number): { sql: string; params: unknown[] } | null {
+/**
+ * `column op ?` for a string comparison SQLite answers as `compare` does (`exact`), or a superset
+ * of it (then `matches` checks the rows found), or null.
+ */
+function stringSql(column: string, op: Op, value: string | number): { sql: string; params: unknown[]; exact?: boolean } | null {
   if (typeof value !== 'string') return null;
   if (op === '=') return { sql: `${column} = ?`, params: [value] };
   if (op === '!=') return { sql: `${column} != ?`, params: [value] };
-  if (op === 'LIKE') return { sql: `${column} GLOB ?`, params: [likeToGlob(value)] };
+  // GLOB reads text only up to a NUL: a value holding one is left to `matches` (the clause is also in `rest`).
+  if (op === 'LIKE') return { sql: `(${column} GLOB ? OR instr(${column}, char(0)) > 0)`, params: [likeToGlob(value)], exact: false };
   return null; // ILIKE folds case as JavaScript does, not as SQLite: checked on the rows instead
 }
 
 /**
- * The clauses SQLite can answer exactly as `matches` does, as a WHERE fragment over `runs`; the
- * others (ILIKE, user_id, comparisons of mixed types) are left for `matches` on the rows found.
+ * The clauses SQLite can answer as `matches` does, as a WHERE fragment over `runs`; `rest` holds the
+ * clauses `matches` must still check on the rows found: those SQLite cannot answer (ILIKE, user_id,
+ * comparisons of mixed types) and LIKE, which it only narrows (a value holding a NUL).
  */
 export function filterSql(clauses: readonly Clause[]): { where: string; params: unknown[]; rest: Clause[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const rest: Clause[] = [];
   for (const clause of clauses) {
-    let part: { sql: string; params: unknown[] } | null = null;
+    let part: { sql: string; params: unknown[]; exact?: boolean } | null = null;
     if (clause.entity === 'metrics' && typeof clause.value === 'number') {
       const test = clause.op === '!=' ? `(${METRIC_VALUE} IS NULL OR ${METRIC_VALUE} != ?)` : `${METRIC_VALUE} ${clause.op} ?`;
       part = { sql: `EXISTS (SELECT 1 FROM run_metric_summaries s WHERE s.run_id = runs.id AND s.key = ? AND ${test})`, params: [clause.key, clause.value] };
     } else if (clause.entity === 'params' || clause.entity === 'tags') {
       const inner = stringSql('t.value', clause.op, clause.value);
       const table = clause.entity === 'params' ? 'run_params' : 'run_tags';
-      if (inner) part = { sql: `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = runs.id AND t.key = ? AND ${inner.sql})`, params: [clause.key, ...inner.params] };
+      if (inner) part = { sql: `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = runs.id AND t.key = ? AND ${inner.sql})`, params: [clause.key, ...inner.params], ...(inner.exact === false ? { exact: false } : {}) };
     } else if (clause.entity === 'attributes') {
       const text = STRING_ATTRIBUTES[clause.key];
       const number = NUMBER_ATTRIBUTES[clause.key];
@@ -150,6 +156,7 @@ export function filterSql(clauses: readonly Clause[]): { where: string; params: 
     if (part) {
       parts.push(part.sql);
       params.push(...part.params);
+      if (part.exact === false) rest.push(clause);
     } else {
       rest.push(clause);
     }

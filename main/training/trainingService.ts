@@ -5,7 +5,8 @@
  * (LATHE_HOME/jobs/training/<name>/training.log) and model.tar.gz. On start, Lathe reattaches to
  * the jobs a previous run left running and records how those that ended meanwhile ended. A spot
  * interruption ends an attempt; the job resumes from its checkpoints in a new one.
- */import fs from 'node:fs';
+ */
+import fs from 'node:fs';
 import path from 'node:path';
 import { conflict, invalid, precondition, unavailable } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
@@ -68,6 +69,7 @@ export interface TrainingServiceDeps {
   stopJobsOnDispose?: boolean;
   clock?: () => Date;
 }
+
 export class TrainingService {
   private readonly active: JobWatches;
   private readonly unsubscribe: () => void;

@@ -143,8 +143,8 @@ export function runsSearchRequest(experimentId: string, filter: string, showDele
 /** Runs shown before the rest of a large experiment arrives (newest first: the top of the table). */
 export const FIRST_PAGE = 500;
 
-/** Every page of a search (from `pageToken` when given), up to MAX_RUNS runs. */
-async function searchRuns(request: RequestOf<'runs.search'>, from?: string): Promise<Result<Run[]>> {
+/** Every page of a search (from `pageToken` when given), up to `limit` runs. */
+async function searchRuns(request: RequestOf<'runs.search'>, from?: string, limit = MAX_RUNS): Promise<Result<Run[]>> {
   let runs: Run[] = [];
   let pageToken: string | undefined = from;
   do {
@@ -152,7 +152,7 @@ async function searchRuns(request: RequestOf<'runs.search'>, from?: string): Pro
     if (!result.ok) return result;
     runs = runs.concat(result.value.runs);
     pageToken = result.value.nextPageToken;
-  } while (pageToken && runs.length < MAX_RUNS);
+  } while (pageToken && runs.length < limit);
   return ok(runs);
 }
 
@@ -199,6 +199,10 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
     return request === runsRequest && get().selectedId === experimentId ? result : null;
   };
 
+  /** An error's notice; while only the newest runs are shown, it says so (and offers a reload). */
+  const partialOr = (title: string, error: LatheError): { title: string; error: LatheError; reload: boolean } =>
+    get().runsPartial ? { title: `Only the newest ${FIRST_PAGE} runs are shown: the rest could not be loaded`, error, reload: true } : { title, error, reload: true };
+
   /** The latest runs request answered: a change that came in meanwhile reloads again. */
   const settled = () => {
     if (!get().runsStale) return;
@@ -218,8 +222,8 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
       if (pendingFilter === filter) pendingFilter = null;
       set((state) => ({ runs: result.value, runFilter: filter, runsRefreshing: false, runsPartial: false, runsError: null, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
     }
-    else if (onError === 'replace') set({ runsRefreshing: false, runsError: result.error });
-    else set({ runsRefreshing: false, actionError: { title: 'Could not reload the runs', error: result.error, reload: true } });
+    else if (onError === 'replace') set({ runsRefreshing: false, runsError: result.error, runsPartial: false });
+    else set({ runsRefreshing: false, actionError: partialOr('Could not reload the runs', result.error), runsPartial: false });
     settled();
   };
 
@@ -279,7 +283,8 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
 
     async select(experimentId) {
       const current = get();
-      if (current.selectedId === experimentId && !current.runsLoading && current.runsError === null) {
+      const plain = !current.showDeleted && !current.runFilter && current.actionError === null && !current.runsPartial;
+      if (current.selectedId === experimentId && !current.runsLoading && current.runsError === null && plain) {
         // The experiment shown already: back to its runs (they stay live through experiments.changed).
         set({ detail: null });
         useCompareStore.getState().close();
@@ -305,14 +310,14 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
         settled();
         return;
       }
-      const rest = await searchRuns(base, next);
+      const rest = await searchRuns({ ...base, maxResults: MAX_RUNS - FIRST_PAGE }, next, MAX_RUNS - FIRST_PAGE);
       if (!stillWanted()) return;
       if (rest.ok) {
         // A run created between the two pages may show up in both: keep it once.
         const seen = new Set(first.value.runs.map((run) => run.info.runId));
         set({ runs: [...first.value.runs, ...rest.value.filter((run) => !seen.has(run.info.runId))], runsPartial: false, runsRefreshing: false });
       } else {
-        set({ runsPartial: false, runsRefreshing: false, actionError: { title: `Only the newest ${FIRST_PAGE} runs could be loaded`, error: rest.error, reload: true } });
+        set({ runsPartial: false, runsRefreshing: false, actionError: partialOr('', rest.error) });
       }
       settled();
     },
@@ -331,7 +336,8 @@ export const useExperimentsStore = create<ExperimentsState>()((set, get) => {
       if (result.ok) {
         set((state) => ({ runs: result.value, runFilter: filter, runFilterError: null, runsRefreshing: false, runsPartial: false, selectedRuns: keepSelected(state.selectedRuns, result.value) }));
       } else {
-        set({ runFilterError: result.error, runsRefreshing: false });
+        // The rest of a large experiment was dropped for this filter: say only the newest are shown.
+        set((state) => ({ runFilterError: result.error, runsRefreshing: false, runsPartial: false, ...(state.runsPartial ? { actionError: partialOr('', result.error) } : {}) }));
       }
       settled();
     },

@@ -114,8 +114,28 @@ describe('Experiments pane: a large experiment', () => {
     await waitFor(() => expect(screen.getByTestId('runs-count').textContent).toBe('1200 runs'));
     expect(bridge.callsTo('runs.search')).toEqual([
       { experimentIds: ['1'], maxResults: 500 },
-      { experimentIds: ['1'], maxResults: 50_000, pageToken: '500' },
+      { experimentIds: ['1'], maxResults: 49_500, pageToken: '500' },
     ]);
+  });
+
+  it('says only the newest runs are shown when a bad filter cuts the rest short', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => run(i + 1, `run-${String(i).padStart(5, '0')}`, [metric('auc', i / 1200)]));
+    const newestFirst = [...many].reverse();
+    const bridge = experimentsBridge(many, {
+      'runs.search': async ({ maxResults, pageToken, filter }) => {
+        if (filter) return { ok: false, error: { code: 'invalid-argument', message: 'Invalid filter "metrics.auc >> 1" near ">> 1"' } };
+        const from = pageToken ? Number(pageToken) : 0;
+        if (from > 0) await new Promise(() => undefined); // the rest never comes before the filter
+        return ok({ runs: newestFirst.slice(0, maxResults ?? 1000), nextPageToken: '500' });
+      },
+    });
+    await openExperiments(bridge);
+    await screen.findByTestId('run-row-run-01199', {}, { timeout: 10_000 });
+    const box = screen.getByRole('searchbox', { name: 'Filter' });
+    fireEvent.change(box, { target: { value: 'metrics.auc >> 1' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(await screen.findByText('Only the newest 500 runs are shown: the rest could not be loaded')).toBeTruthy();
+    expect(screen.getByTestId('runs-count').textContent).toBe('500 runs');
   });
 });
 

@@ -14,11 +14,11 @@ afterEach(async () => {
   lathe = null;
 });
 
-const WORDS = ['adam', 'Adam', 'sgd', 'a_b', 'a%b', 'x[1]', 'q*?', 'Été', 'été', '5', '05', ''];
+const WORDS = ['adam', 'Adam', 'sgd', 'a_b', 'a%b', 'x[1]', 'q*?', 'Été', 'été', '5', '05', '', 'a😀b', 'a\0bc', 'a\\b'];
 const NUMBERS = [0, 0.5, 0.9, 0.95, 1, -1, 1e6, NaN, Infinity, -Infinity];
 const OPS_NUMBER = ['=', '!=', '>', '>=', '<', '<='];
 const OPS_STRING = ['=', '!=', 'LIKE', 'ILIKE'];
-const PATTERNS = ['ad%', 'AD%', '%a%', 'a_b', 'a\\_b', '%[1]', 'q*?', 'ét%', 'ÉT%', '_', '%', '5'];
+const PATTERNS = ['ad%', 'AD%', '%a%', 'a_b', 'a__b', 'a%c', 'a\\_b', 'a\\b', '%[1]', 'q*?', 'ét%', 'ÉT%', '_', '%', '5'];
 
 function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

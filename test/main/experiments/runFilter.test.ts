@@ -24,6 +24,9 @@ describe('MLflow run filters', () => {
     ["tags.stage = 'prod'", run({}, 0.9, { stage: 'prod' }), true],
     ["attributes.status = 'FINISHED'", run({}, 0.9), true],
     ["attributes.run_name LIKE 'trial-_'", run({}, 0.9), true],
+    // _ is one character (a code point, as SQL's), not one UTF-16 unit.
+    ["params.p LIKE 'a_b'", run({ p: 'a😀b' }, 0.9), true],
+    ["params.p LIKE 'a__b'", run({ p: 'a😀b' }, 0.9), false],
     ['', run({}, 0.9), true],
   ] as const)('%s', (filter, subject, expected) => {
     expect(matches(subject, parseFilter(filter))).toBe(expected);

@@ -140,6 +140,10 @@ def _replay_file(spool, client, mapping, on_created=None):
     except _Unreachable:
         return False, sent
 
+
+# ---------------------------------------------------------------------------------------------
+# Replaying other processes' spool files
+
 _own_spools = set()  # paths of spool files this process writes (never replayed as foreign)
 _foreign_lock = threading.Lock()
 _foreign_busy = False
