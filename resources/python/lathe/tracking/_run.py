@@ -136,7 +136,15 @@ class Run:
             return None
         # Lathe was down when the run started: keep a copy in the spool, placed once the run exists.
         holder = os.path.join(self._spool_dir or spool_dir(), "artifacts", uuid.uuid4().hex)
-        copy = _copy_into(local_path, holder)
+        for attempt in range(3):
+            try:
+                copy = _copy_into(local_path, holder)
+                break
+            except FileNotFoundError:
+                # A replay of the spool removes an empty artifacts/ folder: it may go between
+                # makedirs making it and making our folder inside. Made again, it stays.
+                if attempt == 2 or not os.path.exists(local_path):
+                    raise
         self._sender.put(("r", {"type": "artifact", "id": uuid.uuid4().hex, "run_id": self._wire_id, "path": copy, "artifact_path": artifact_path}))
         return copy
 
