@@ -7,6 +7,7 @@
 import { LatheFault } from '../api/errors';
 import type { Experiment, MetricValue, Run, RunInfo, RunStatus } from '../contract/experiments';
 import { DEFAULT_EXPERIMENT, type ExperimentsService, type MetricInput } from '../experiments/experimentsService';
+import { experimentMatches, parseExperimentFilter } from '../experiments/experimentFilter';
 import { matches, parseFilter } from '../experiments/runFilter';
 import type { Logger } from '../log/logger';
 import type { WireAdapter, WireRequest, WireResponse } from '../server/wire';
@@ -142,9 +143,12 @@ export class MlflowAdapter implements WireAdapter {
       'POST experiments/restore': (body) => (e.setExperimentLifecycle(experimentId(str(body, 'experiment_id')!), 'active'), {}),
       'POST experiments/search': (body) => {
         const max = num(body, 'max_results', false) ?? 1000;
-        const all = e.listExperiments(body.view_type === 'ALL' || body.view_type === 'DELETED_ONLY');
-        const filter = typeof body.filter === 'string' ? /name\s*(=|LIKE|ILIKE)\s*'([^']*)'/i.exec(body.filter) : null;
-        const chosen = filter ? all.filter((x) => (filter[1] === '=' ? x.name === filter[2] : new RegExp(`^${filter[2]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*')}$`, filter[1]!.toUpperCase() === 'ILIKE' ? 'i' : '').test(x.name))) : all;
+        const view = body.view_type === 'ALL' ? 'all' : body.view_type === 'DELETED_ONLY' ? 'deleted' : 'active';
+        const clauses = parseExperimentFilter(typeof body.filter === 'string' ? body.filter : undefined);
+        const chosen = e
+          .listExperiments(view !== 'active')
+          .filter((x) => view === 'all' || x.lifecycleStage === view)
+          .filter((x) => experimentMatches(x, clauses));
         return { experiments: chosen.slice(0, max).map(experimentJson) };
       },
       'POST runs/create': (body) => {

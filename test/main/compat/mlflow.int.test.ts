@@ -133,6 +133,17 @@ describe('MLflow REST API 2.0 subset', () => {
     expect(await search()).not.toContain('ordered');
     expect((await mlflow('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
     expect(await search()).toContain('ordered');
+    // Filters on names and tags; a deleted one only in DELETED_ONLY; a filter Lathe cannot read is an error, not ignored.
+    await mlflow('POST', 'experiments/create', { name: 'tagged', tags: [{ key: 'team', value: 'ml-platform' }] });
+    const found = async (body: Record<string, unknown>) => (await mlflow('POST', 'experiments/search', { max_results: 100, ...body })).json.experiments.map((e: { name: string }) => e.name).sort();
+    expect(await found({ filter: "tags.team = 'ml-platform'" })).toEqual(['tagged']);
+    expect(await found({ filter: "name LIKE 'order%' and tags.team = 'ml-platform'" })).toEqual([]);
+    const tagged = (await mlflow('GET', 'experiments/get-by-name', { experiment_name: 'tagged' })).json.experiment.experiment_id as string;
+    await mlflow('POST', 'experiments/delete', { experiment_id: tagged });
+    expect(await found({ view_type: 'DELETED_ONLY' })).toEqual(['tagged']);
+    expect(await found({ view_type: 'ALL', filter: "name ILIKE 'TAG%'" })).toEqual(['tagged']);
+    expect(await found({})).not.toContain('tagged');
+    expect((await mlflow('POST', 'experiments/search', { filter: "owner = 'me'" })).json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('expected name') });
     expect((await mlflow('POST', 'experiments/delete', { experiment_id: '0' })).json.error_code).toBe('INVALID_STATE');
     // A deleted experiment takes no new runs (as MLflow).
     await mlflow('POST', 'experiments/delete', { experiment_id: id });
