@@ -16,7 +16,7 @@ export interface ExperimentClause {
 }
 
 const CLAUSE =
-  /\s*(?:(?:attributes?|attr)\.)?(?:(?<name>name)|(?<time>creation_time|last_update_time)|tags?\.(?<tag>`[^`]+`|"[^"]+"|[\w.:\-/]+))\s*(?<op>!=|>=|<=|=|>|<|\bI?LIKE\b)\s*(?<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[-+]?\d+(?:\.\d+)?|[A-Za-z_][\w.\-]*)\s*(?<and>\bAND\b|$)/iy;
+  /\s*(?:(?:attributes?|attr)\.)?(?:(?<name>name)|(?<time>creation_time|last_update_time)|tags?\.(?<tag>`[^`]+`|"[^"]+"|[\w.:\-/]+))\s*(?<op>!=|>=|<=|=|>|<|\bI?LIKE\b)\s*(?<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[-+]?\d+(?:\.\d+)?|[A-Za-z_][\w.-]*)\s*(?<and>\bAND\b|$)/iy;
 
 export function parseExperimentFilter(filter: string | undefined): ExperimentClause[] {
   const text = (filter ?? '').trim();
