@@ -3,6 +3,9 @@ import type { MetricHistory, RunDetail } from '../../main/contract/experiments';
 import type { LatheError } from '../../main/contract/result';
 import { getBridge } from '../api/client';
 
+/** Runs one comparison takes at most: each brings its metric histories, and a chart of 50 lines is already dense. */
+export const MAX_COMPARED = 50;
+
 /** Buckets asked for per metric history (about a chart's width in pixels). */
 export const COMPARE_CHART_WIDTH = 800;
 

@@ -139,6 +139,17 @@ describe('Runs table: selection and compare', () => {
     expect(useCompareStore.getState().runIds).toEqual([runId(3), runId(1)]);
   });
 
+  it('refuses to compare more than 50 runs at once, saying so', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => run(i + 1, `r-${i}`, [metric('auc', i / 60)]));
+    await openExperiments(experimentsBridge(many));
+    await screen.findByTestId('run-row-r-59', {}, { timeout: 10_000 });
+    fireEvent.click(checkbox('Select all visible runs'));
+    const compare = screen.getByRole('button', { name: /^Compare/ }) as HTMLButtonElement;
+    expect(compare.textContent).toBe(' Compare (60)');
+    expect(compare.disabled).toBe(true);
+    expect(compare.title).toBe('Compare takes at most 50 runs: 60 are selected');
+  });
+
   it('selects every visible run with the header checkbox', async () => {
     await openExperiments(experimentsBridge());
     await screen.findByTestId('run-row-xgb-a', {}, { timeout: 10_000 });

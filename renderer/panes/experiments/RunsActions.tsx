@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { GitCompare, RotateCcw, Trash2 } from 'lucide-react';
 import { ErrorState } from '../../components/ErrorState';
-import { useCompareStore } from '../../state/compareStore';
+import { MAX_COMPARED, useCompareStore } from '../../state/compareStore';
 import { useExperimentsStore, type RunsAction } from '../../state/experimentsStore';
 
 function runsWord(count: number): string {
@@ -75,7 +75,13 @@ export function RunsActions({ selectedIds }: { selectedIds: string[] }) {
           </>
         ) : (
           <>
-            <button type="button" className="button" disabled={count < 2} onClick={() => useCompareStore.getState().open(selectedIds)} title="Compare the selected runs side by side (2 or more)">
+            <button
+              type="button"
+              className="button"
+              disabled={count < 2 || count > MAX_COMPARED}
+              onClick={() => useCompareStore.getState().open(selectedIds)}
+              title={count > MAX_COMPARED ? `Compare takes at most ${MAX_COMPARED} runs: ${count} are selected` : 'Compare the selected runs side by side (2 or more)'}
+            >
               <GitCompare size={14} aria-hidden="true" /> Compare ({count})
             </button>
             <button type="button" className="button" disabled={count === 0 || busy} onClick={() => void act('runs.delete')} title="Move the selected runs to the trash (Show deleted restores them)">
