@@ -201,7 +201,10 @@ export class RunArtifacts {
       truncated = await walk(folder, JOB_OUTPUT, 'job', ARTIFACT_LIST_LIMIT, entries);
       if (entries.length > before) entries.splice(before, 0, { path: JOB_OUTPUT, kind: 'folder', size: 0, modifiedTime: entries[before]!.modifiedTime, origin: 'job' });
     }
-    return { runId, root, entries, truncated };
+    // A folder the run logged as job-output/ would list paths twice: each path is listed once.
+    const seen = new Set<string>();
+    const unique = entries.filter((entry) => !seen.has(entry.path) && Boolean(seen.add(entry.path)));
+    return { runId, root, entries: unique, truncated };
   }
 
   /** The file an artifact path names, never outside the run's folder or its job's outputs. */
@@ -210,7 +213,9 @@ export class RunArtifacts {
     if (segments.some((segment) => segment === '..' || segment === '') || artifactPath.includes('\0') || artifactPath.includes('\\')) {
       throw invalid(`Artifact path ${JSON.stringify(artifactPath)} is not one runs.artifacts lists (no "..", empty or "\\" segments).`);
     }
-    const bases = segments[0] === JOB_OUTPUT ? this.jobOutputFolders(runId).map((base) => ({ base, rest: segments.slice(1) })) : [{ base: this.runRoot(runId), rest: segments }];
+    // job-output/… names the job's outputs first; a folder the run itself logged under that name comes after.
+    const jobBases = segments[0] === JOB_OUTPUT ? this.jobOutputFolders(runId).map((base) => ({ base, rest: segments.slice(1) })) : [];
+    const bases = [...jobBases, { base: this.runRoot(runId), rest: segments }];
     for (const { base, rest } of bases) {
       const candidate = path.join(base, ...rest);
       const real = await fsp.realpath(candidate).catch(() => null);
