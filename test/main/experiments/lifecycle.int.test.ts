@@ -215,6 +215,9 @@ describe('run artifacts of jobs sharing data', () => {
     }
     const listing = await lathe.router.invoke('runs.artifacts', { runId: runs['job-a']! });
     expect(listing.entries.map((e) => e.path)).toEqual(['job-output', 'job-output/model.tar.gz', 'job-output/only-job-a.txt']);
+    // Its lineage: the dataset it read and what it produced; not job-b, which read the same dataset.
+    const lineage = (await lathe.router.invoke('runs.get', { runId: runs['job-a']! })).lineage.map((e) => `${e.from.id} > ${e.to.id}`);
+    expect(lineage.sort()).toEqual(['job-a > s3://lathe-local/out/job-a/output/model.tar.gz', 's3://lathe-local/train.csv > job-a']);
     expect(await lathe.router.call('runs.artifactPreview', { runId: runs['job-a']!, path: 'job-output/only-job-b.txt' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
