@@ -33,6 +33,9 @@ import { ChangeNotifier } from './experiments/changeNotifier';
 import { ExperimentsService } from './experiments/experimentsService';
 import { Purger } from './experiments/purge';
 import { RunArtifacts } from './experiments/runArtifacts';
+import { registerRegistryHandlers, registerRegistryOperations } from './registry/registryHandlers';
+import { RegistryService } from './registry/registryService';
+import { RegistryStore } from './registry/registryStore';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -76,6 +79,7 @@ export interface Lathe {
   readonly training: TrainingService;
   readonly processing: ProcessingService;
   readonly experiments: ExperimentsService;
+  readonly registry: RegistryService;
   /** Whether this Lathe runs the data folder's jobs (another one may hold runner.lock). */
   readonly runsJobs: boolean;
   readonly server: LoopbackServer | null;
@@ -186,6 +190,8 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const processing = owned.add(new ProcessingService({ ...jobOptions, experiments, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
     registerTrainingHandlers(router, training, processing);
+    const registry = new RegistryService({ store: new RegistryStore(store), bus, training, lineage: experiments });
+    registerRegistryHandlers(router, registry);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -205,6 +211,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
 
     const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
     registerTrainingOperations(sagemaker.controlPlane, router, training.objectStore);
+    registerRegistryOperations(sagemaker.controlPlane, router, training.objectStore);
     let server: LoopbackServer | null = null;
     if (options.serve) {
       server = owned.add(
@@ -247,6 +254,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       training,
       processing,
       experiments,
+      registry,
       runsJobs: runJobs,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },

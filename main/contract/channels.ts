@@ -3,6 +3,7 @@
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
+import type { ApprovalAuditEntry, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange } from './registry';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -53,6 +54,14 @@ export const CHANNELS = [
   'runs.purge',
   'runs.artifacts',
   'runs.artifactPreview',
+  'registry.createGroup',
+  'registry.describeGroup',
+  'registry.listGroups',
+  'registry.createVersion',
+  'registry.describeVersion',
+  'registry.listVersions',
+  'registry.updateVersion',
+  'registry.audit',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -93,9 +102,17 @@ export interface ChannelResponses {
   'runs.purge': PurgeResult;
   'runs.artifacts': ArtifactListing;
   'runs.artifactPreview': ArtifactPreview;
+  'registry.createGroup': { ModelPackageGroupArn: string };
+  'registry.describeGroup': ModelPackageGroupDescription;
+  'registry.listGroups': { ModelPackageGroupSummaryList: ModelPackageGroupSummary[]; NextToken?: string };
+  'registry.createVersion': { ModelPackageArn: string };
+  'registry.describeVersion': ModelPackageDescription;
+  'registry.listVersions': { ModelPackageSummaryList: ModelPackageSummary[]; NextToken?: string };
+  'registry.updateVersion': { ModelPackageArn: string };
+  'registry.audit': { entries: ApprovalAuditEntry[] };
 }
 
-export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed'] as const;
+export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 
@@ -106,6 +123,7 @@ export interface EventPayloads {
   'jobs.changed': JobSummary;
   'jobs.log': JobLogLine;
   'experiments.changed': ExperimentChange;
+  'registry.changed': RegistryChange;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -42,7 +42,7 @@ export interface MetricSummary {
 }
 
 export interface LineageNode {
-  kind: 'dataset' | 'training-job' | 'processing-job' | 'model-artifact' | 'run';
+  kind: 'dataset' | 'training-job' | 'processing-job' | 'model-artifact' | 'run' | 'model-version';
   id: string;
 }
 

@@ -18,6 +18,16 @@ import {
   trainingLogsSchema,
   trainingMetricsSchema,
 } from './trainingSchemas';
+import {
+  createModelPackageGroupSchema,
+  createModelPackageSchema,
+  describeModelPackageGroupSchema,
+  describeModelPackageSchema,
+  listModelPackageGroupsSchema,
+  listModelPackagesSchema,
+  registryAuditSchema,
+  updateModelPackageSchema,
+} from './registrySchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
   z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -109,6 +119,15 @@ export const schemas = {
     /** Text bytes or table rows read at most. */
     maxBytes: z.number().int().min(1).max(1_048_576).optional(),
   }),
+  'registry.createGroup': createModelPackageGroupSchema,
+  'registry.describeGroup': describeModelPackageGroupSchema,
+  'registry.listGroups': listModelPackageGroupsSchema,
+  'registry.createVersion': createModelPackageSchema,
+  'registry.describeVersion': describeModelPackageSchema,
+  'registry.listVersions': listModelPackagesSchema,
+  'registry.updateVersion': updateModelPackageSchema,
+  /** The approval trail of one version, oldest first; refused attempts included. */
+  'registry.audit': registryAuditSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

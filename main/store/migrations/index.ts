@@ -187,6 +187,56 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: '0008-create-model-registry',
+    sql: `
+      CREATE TABLE model_package_groups (
+        name        TEXT PRIMARY KEY,
+        description TEXT,
+        created_at  TEXT NOT NULL,
+        tags        TEXT NOT NULL DEFAULT '[]'
+      );
+      -- Case-insensitive: the group's ARN lower-cases its name, so two names that differ only in
+      -- case would share one ARN.
+      CREATE UNIQUE INDEX model_package_groups_lower ON model_package_groups (lower(name));
+      CREATE TABLE model_packages (
+        arn                      TEXT PRIMARY KEY,
+        group_name               TEXT NOT NULL REFERENCES model_package_groups (name),
+        version                  INTEGER NOT NULL,
+        description              TEXT,
+        approval_status          TEXT NOT NULL CHECK (approval_status IN ('PendingManualApproval', 'Approved', 'Rejected')),
+        approval_description     TEXT,
+        inference_specification  TEXT,
+        model_metrics            TEXT,
+        customer_metadata        TEXT NOT NULL DEFAULT '{}',
+        model_data_url           TEXT,
+        source_training_job      TEXT,
+        evidence                 TEXT,
+        created_by               TEXT NOT NULL,
+        created_at               TEXT NOT NULL,
+        modified_at              TEXT NOT NULL,
+        UNIQUE (group_name, version)
+      );
+      CREATE INDEX model_packages_created ON model_packages (created_at);
+      CREATE TABLE model_approval_audit (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        package_arn  TEXT NOT NULL REFERENCES model_packages (arn),
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        from_status  TEXT,
+        to_status    TEXT NOT NULL,
+        comment      TEXT,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('applied', 'refused'))
+      );
+      CREATE INDEX model_approval_audit_package ON model_approval_audit (package_arn, id);
+      -- The trail is evidence: nothing, the app included, may rewrite or remove it.
+      CREATE TRIGGER model_approval_audit_no_update BEFORE UPDATE ON model_approval_audit
+        BEGIN SELECT RAISE(ABORT, 'model_approval_audit is append-only'); END;
+      CREATE TRIGGER model_approval_audit_no_delete BEFORE DELETE ON model_approval_audit
+        BEGIN SELECT RAISE(ABORT, 'model_approval_audit is append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

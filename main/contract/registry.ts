@@ -1,0 +1,94 @@
+/**
+ * The model registry in SageMaker's shapes (sagemaker-contracts.md §4.4): model package groups,
+ * their numbered versions, and the approval audit trail Lathe keeps beside them. Times are ISO
+ * strings here; the SageMaker wire turns them into epoch seconds.
+ */
+
+export const APPROVAL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;
+export type ModelApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ModelPackageGroupDescription {
+  ModelPackageGroupName: string;
+  ModelPackageGroupArn: string;
+  ModelPackageGroupDescription?: string;
+  CreationTime: string;
+  ModelPackageGroupStatus: 'Completed';
+}
+
+export type ModelPackageGroupSummary = ModelPackageGroupDescription;
+
+export interface ModelPackageContainer {
+  Image?: string;
+  ModelDataUrl?: string;
+  [key: string]: unknown;
+}
+
+export interface InferenceSpecification {
+  Containers: ModelPackageContainer[];
+  SupportedContentTypes?: string[];
+  SupportedResponseMIMETypes?: string[];
+  [key: string]: unknown;
+}
+
+/** Lathe's extension: where a version came from and what it showed there. */
+export interface ModelEvidence {
+  Source: { TrainingJobName: string; TrainingJobArn: string };
+  FinalMetrics: Array<{ MetricName: string; Value: number }>;
+}
+
+export interface ModelPackageDescription {
+  ModelPackageName: string;
+  ModelPackageGroupName: string;
+  ModelPackageVersion: number;
+  ModelPackageArn: string;
+  ModelPackageDescription?: string;
+  CreationTime: string;
+  LastModifiedTime: string;
+  ModelPackageStatus: 'Completed';
+  ModelPackageStatusDetails: { ValidationStatuses: []; ImageScanStatuses: [] };
+  ModelApprovalStatus: ModelApprovalStatus;
+  ApprovalDescription?: string;
+  InferenceSpecification?: InferenceSpecification;
+  ModelMetrics?: Record<string, unknown>;
+  CustomerMetadataProperties?: Record<string, string>;
+  CreatedBy: { UserProfileName: string };
+  /** Lathe extensions. */
+  SourceTrainingJobName?: string;
+  Evidence?: ModelEvidence;
+}
+
+export interface ModelPackageSummary {
+  ModelPackageName: string;
+  ModelPackageGroupName: string;
+  ModelPackageVersion: number;
+  ModelPackageArn: string;
+  ModelPackageDescription?: string;
+  CreationTime: string;
+  ModelPackageStatus: 'Completed';
+  ModelApprovalStatus: ModelApprovalStatus;
+}
+
+/** One approval attempt; `Outcome: 'refused'` ones changed nothing but are kept as evidence. */
+export interface ApprovalAuditEntry {
+  Id: number;
+  ModelPackageArn: string;
+  At: string;
+  Actor: string;
+  FromStatus: ModelApprovalStatus | null;
+  ToStatus: ModelApprovalStatus;
+  Comment?: string;
+  Outcome: 'applied' | 'refused';
+}
+
+/** What `registry.changed` carries: enough to re-read the right thing. */
+export interface RegistryChange {
+  kind: 'group-created' | 'version-created' | 'version-updated';
+  ModelPackageGroupName: string;
+  ModelPackageArn?: string;
+  ModelApprovalStatus?: ModelApprovalStatus;
+}

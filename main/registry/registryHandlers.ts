@@ -1,0 +1,39 @@
+import { LatheFault } from '../api/errors';
+import type { Router } from '../api/router';
+import type { SageMakerControlPlane } from '../compat/index';
+import type { Channel } from '../contract/channels';
+import { toWire } from '../training/trainingHandlers';
+import type { RegistryService } from './registryService';
+
+/** The model registry channels of the contract. */
+export function registerRegistryHandlers(router: Router, registry: RegistryService): void {
+  router.handle('registry.createGroup', (request) => registry.createGroup(request));
+  router.handle('registry.describeGroup', (request) => registry.describeGroup(request.ModelPackageGroupName));
+  router.handle('registry.listGroups', (request) => registry.listGroups(request));
+  router.handle('registry.createVersion', (request, context) => registry.createVersion(request, context.actor));
+  router.handle('registry.describeVersion', (request) => registry.describeVersion(request.ModelPackageName));
+  router.handle('registry.listVersions', (request) => registry.listVersions(request));
+  router.handle('registry.updateVersion', (request, context) => registry.updateVersion(request, context.actor));
+  router.handle('registry.audit', (request) => registry.audit(request.ModelPackageArn));
+}
+
+const OPERATIONS: Array<[string, Channel]> = [
+  ['CreateModelPackageGroup', 'registry.createGroup'],
+  ['DescribeModelPackageGroup', 'registry.describeGroup'],
+  ['ListModelPackageGroups', 'registry.listGroups'],
+  ['CreateModelPackage', 'registry.createVersion'],
+  ['DescribeModelPackage', 'registry.describeVersion'],
+  ['ListModelPackages', 'registry.listVersions'],
+  ['UpdateModelPackage', 'registry.updateVersion'],
+];
+
+/** CreateModelPackage & co. on the SageMaker control plane, as thin adapters onto the router. */
+export function registerRegistryOperations(controlPlane: SageMakerControlPlane, router: Router, objectStore: string): void {
+  for (const [operation, channel] of OPERATIONS) {
+    controlPlane.registerOperation(operation, async (input, context) => {
+      const result = await router.call(channel, input, context);
+      if (!result.ok) throw new LatheFault(result.error.code, result.error.message, result.error.details);
+      return toWire(result.value, objectStore);
+    });
+  }
+}

@@ -1,0 +1,138 @@
+/** The registry's rows in SQLite (migration 8): groups, versions and the append-only audit trail. */
+import type { ApprovalAuditEntry, InferenceSpecification, ModelApprovalStatus, ModelEvidence, Tag } from '../contract/registry';
+import type { MetadataStore } from '../store/metadataStore';
+
+export interface GroupRow {
+  name: string;
+  description: string | null;
+  createdAt: string;
+  tags: Tag[];
+}
+
+export interface PackageRow {
+  arn: string;
+  groupName: string;
+  version: number;
+  description: string | null;
+  approvalStatus: ModelApprovalStatus;
+  approvalDescription: string | null;
+  inferenceSpecification: InferenceSpecification | null;
+  modelMetrics: Record<string, unknown> | null;
+  customerMetadata: Record<string, string>;
+  modelDataUrl: string | null;
+  sourceTrainingJob: string | null;
+  evidence: ModelEvidence | null;
+  createdBy: string;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+const parse = <T>(raw: string | null): T | null => (raw === null ? null : (JSON.parse(raw) as T));
+
+function toPackage(raw: Record<string, unknown>): PackageRow {
+  return {
+    arn: raw.arn as string,
+    groupName: raw.group_name as string,
+    version: raw.version as number,
+    description: raw.description as string | null,
+    approvalStatus: raw.approval_status as ModelApprovalStatus,
+    approvalDescription: raw.approval_description as string | null,
+    inferenceSpecification: parse(raw.inference_specification as string | null),
+    modelMetrics: parse(raw.model_metrics as string | null),
+    customerMetadata: parse(raw.customer_metadata as string) ?? {},
+    modelDataUrl: raw.model_data_url as string | null,
+    sourceTrainingJob: raw.source_training_job as string | null,
+    evidence: parse(raw.evidence as string | null),
+    createdBy: raw.created_by as string,
+    createdAt: raw.created_at as string,
+    modifiedAt: raw.modified_at as string,
+  };
+}
+
+export class RegistryStore {
+  constructor(private readonly store: MetadataStore) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  insertGroup(row: GroupRow): void {
+    this.db.prepare('INSERT INTO model_package_groups (name, description, created_at, tags) VALUES (?, ?, ?, ?)').run(row.name, row.description, row.createdAt, JSON.stringify(row.tags));
+  }
+
+  /** By name, case-insensitively: the ARN lower-cases it, so that is how a caller may know it. */
+  group(name: string): GroupRow | null {
+    const raw = this.db.prepare('SELECT * FROM model_package_groups WHERE lower(name) = lower(?)').get(name) as Record<string, string | null> | undefined;
+    return raw ? { name: raw.name!, description: raw.description ?? null, createdAt: raw.created_at!, tags: JSON.parse(raw.tags!) as Tag[] } : null;
+  }
+
+  groups(nameContains?: string): GroupRow[] {
+    const names = this.db.prepare('SELECT name FROM model_package_groups WHERE instr(lower(name), lower(?)) > 0').all(nameContains ?? '') as Array<{ name: string }>;
+    return names.map((r) => this.group(r.name)!);
+  }
+
+  /**
+   * Numbers the version inside the insert's transaction: two registrations racing on one group
+   * cannot take the same number (UNIQUE (group_name, version) backs this up).
+   */
+  insertPackage(groupName: string, build: (version: number) => PackageRow): PackageRow {
+    return this.db.transaction(() => {
+      const { next } = this.db.prepare('SELECT coalesce(max(version), 0) + 1 AS next FROM model_packages WHERE group_name = ?').get(groupName) as { next: number };
+      const row = build(next);
+      this.db
+        .prepare(
+          `INSERT INTO model_packages (arn, group_name, version, description, approval_status, approval_description, inference_specification,
+             model_metrics, customer_metadata, model_data_url, source_training_job, evidence, created_by, created_at, modified_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(row.arn, row.groupName, row.version, row.description, row.approvalStatus, row.approvalDescription, json(row.inferenceSpecification), json(row.modelMetrics), JSON.stringify(row.customerMetadata), row.modelDataUrl, row.sourceTrainingJob, json(row.evidence), row.createdBy, row.createdAt, row.modifiedAt);
+      return row;
+    })();
+  }
+
+  package(arn: string): PackageRow | null {
+    const raw = this.db.prepare('SELECT * FROM model_packages WHERE arn = ?').get(arn) as Record<string, unknown> | undefined;
+    return raw ? toPackage(raw) : null;
+  }
+
+  packages(filter: { groupName?: string; status?: ModelApprovalStatus; nameContains?: string }): PackageRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM model_packages WHERE (? IS NULL OR group_name = ?) AND (? IS NULL OR approval_status = ?)
+           AND instr(lower(group_name), lower(?)) > 0`,
+      )
+      .all(filter.groupName ?? null, filter.groupName ?? null, filter.status ?? null, filter.status ?? null, filter.nameContains ?? '') as Array<Record<string, unknown>>;
+    return rows.map(toPackage);
+  }
+
+  /** Writes the package's new state and its audit row together, or neither. */
+  updatePackage(row: PackageRow, audit: Omit<ApprovalAuditEntry, 'Id'> | null): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE model_packages SET approval_status = ?, approval_description = ?, customer_metadata = ?, modified_at = ? WHERE arn = ?')
+        .run(row.approvalStatus, row.approvalDescription, JSON.stringify(row.customerMetadata), row.modifiedAt, row.arn);
+      if (audit) this.appendAudit(audit);
+    })();
+  }
+
+  appendAudit(entry: Omit<ApprovalAuditEntry, 'Id'>): void {
+    this.db
+      .prepare('INSERT INTO model_approval_audit (package_arn, at, actor, from_status, to_status, comment, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.ModelPackageArn, entry.At, entry.Actor, entry.FromStatus, entry.ToStatus, entry.Comment ?? null, entry.Outcome);
+  }
+
+  audit(arn: string): ApprovalAuditEntry[] {
+    const rows = this.db.prepare('SELECT * FROM model_approval_audit WHERE package_arn = ? ORDER BY id').all(arn) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      Id: r.id as number,
+      ModelPackageArn: r.package_arn as string,
+      At: r.at as string,
+      Actor: r.actor as string,
+      FromStatus: r.from_status as ModelApprovalStatus | null,
+      ToStatus: r.to_status as ModelApprovalStatus,
+      ...(r.comment !== null ? { Comment: r.comment as string } : {}),
+      Outcome: r.outcome as ApprovalAuditEntry['Outcome'],
+    }));
+  }
+}
