@@ -3,7 +3,7 @@
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
-import type { ApprovalAuditEntry, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange } from './registry';
+import type { ApprovalAuditEntry, GateCheck, GroupGates, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, ReportKind } from './registry';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -62,6 +62,10 @@ export const CHANNELS = [
   'registry.listVersions',
   'registry.updateVersion',
   'registry.audit',
+  'registry.setGates',
+  'registry.getGates',
+  'registry.addReport',
+  'registry.checkGates',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -110,6 +114,10 @@ export interface ChannelResponses {
   'registry.listVersions': { ModelPackageSummaryList: ModelPackageSummary[]; NextToken?: string };
   'registry.updateVersion': { ModelPackageArn: string };
   'registry.audit': { entries: ApprovalAuditEntry[] };
+  'registry.setGates': GroupGates;
+  'registry.getGates': GroupGates;
+  'registry.addReport': { ModelPackageArn: string; Kind: ReportKind; ReportId: number; CreationTime: string };
+  'registry.checkGates': GateCheck;
 }
 
 export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed'] as const;

@@ -83,11 +83,41 @@ export interface ApprovalAuditEntry {
   ToStatus: ModelApprovalStatus;
   Comment?: string;
   Outcome: 'applied' | 'refused';
+  /** Set when the move was applied over unmet gates: the written reason the person gave. */
+  OverrideReason?: string;
+}
+
+/** How a gate compares a version's metric with its threshold. */
+export const GATE_OPS = ['>=', '>', '<=', '<', '='] as const;
+export type GateOp = (typeof GATE_OPS)[number];
+
+/** The reports a group may require before a version is approved. */
+export const REPORT_KINDS = ['evaluation', 'bias', 'explainability', 'model-card'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** One metric rule of a group's gates, e.g. `validation:auc >= 0.9`. */
+export interface MetricRule {
+  Metric: string;
+  Op: GateOp;
+  Threshold: number;
+}
+
+/** A group's approval gates; a group nobody set gates on has empty lists. */
+export interface GroupGates {
+  ModelPackageGroupName: string;
+  MetricRules: MetricRule[];
+  RequiredReports: ReportKind[];
+}
+
+/** Whether a version meets its group's gates; Unmet says, one line each, what does not hold. */
+export interface GateCheck {
+  Passed: boolean;
+  Unmet: string[];
 }
 
 /** What `registry.changed` carries: enough to re-read the right thing. */
 export interface RegistryChange {
-  kind: 'group-created' | 'version-created' | 'version-updated';
+  kind: 'group-created' | 'version-created' | 'version-updated' | 'gates-set' | 'report-added';
   ModelPackageGroupName: string;
   ModelPackageArn?: string;
   ModelApprovalStatus?: ModelApprovalStatus;

@@ -3,7 +3,7 @@
  * boto3 fills in fields Lathe does not use (ClientToken, …), which are accepted and ignored.
  */
 import { z } from 'zod';
-import { APPROVAL_STATUSES } from './registry';
+import { APPROVAL_STATUSES, GATE_OPS, REPORT_KINDS } from './registry';
 
 /** CreateModelPackageGroup's name rule: 1–63 letters, digits and inner hyphens. */
 const groupName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be 1–63 letters, digits and hyphens, starting and ending with a letter or digit');
@@ -85,12 +85,51 @@ export const updateModelPackageSchema = z.looseObject({
   ModelApprovalStatus: approvalStatus.optional(),
   ApprovalDescription: description.optional(),
   CustomerMetadataProperties: metadata.optional(),
+  /**
+   * Lathe extension: approve although the group's gates are unmet. The written reason is kept in
+   * the audit trail, which marks the row as an override.
+   */
+  LatheOverrideReason: z
+    .string()
+    .max(1024, 'must be at most 1024 characters')
+    .refine((reason) => reason.trim() !== '', 'must say why the gates are overridden')
+    .optional(),
 });
 
 export const registryAuditSchema = z.strictObject({ ModelPackageArn: packageArn });
+
+const reportKind = z.enum(REPORT_KINDS);
+
+/** registry.setGates: replaces the group's gates as a whole. */
+export const setGatesSchema = z.strictObject({
+  ModelPackageGroupName: groupNameOrArn,
+  MetricRules: z
+    .array(
+      z.strictObject({
+        Metric: z.string().min(1, 'must not be empty').max(255),
+        Op: z.enum(GATE_OPS),
+        Threshold: z.number().refine(Number.isFinite, 'must be a finite number'),
+      }),
+    )
+    .max(50, 'at most 50 metric rules'),
+  RequiredReports: z.array(reportKind).max(REPORT_KINDS.length).refine((kinds) => new Set(kinds).size === kinds.length, 'name each report kind once'),
+});
+
+export const getGatesSchema = z.strictObject({ ModelPackageGroupName: groupNameOrArn });
+
+/** registry.addReport: one report (its JSON body) on a version; the evaluation job files these. */
+export const addReportSchema = z.strictObject({
+  ModelPackageArn: packageArn,
+  Kind: reportKind,
+  Body: z.record(z.string(), z.unknown()).refine((body) => JSON.stringify(body).length <= 4_000_000, 'a report body is at most 4 MB of JSON'),
+});
+
+export const checkGatesSchema = z.strictObject({ ModelPackageArn: packageArn });
 
 export type CreateModelPackageGroupRequest = z.output<typeof createModelPackageGroupSchema>;
 export type ListModelPackageGroupsRequest = z.output<typeof listModelPackageGroupsSchema>;
 export type CreateModelPackageRequest = z.output<typeof createModelPackageSchema>;
 export type ListModelPackagesRequest = z.output<typeof listModelPackagesSchema>;
 export type UpdateModelPackageRequest = z.output<typeof updateModelPackageSchema>;
+export type SetGatesRequest = z.output<typeof setGatesSchema>;
+export type AddReportRequest = z.output<typeof addReportSchema>;

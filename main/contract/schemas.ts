@@ -19,13 +19,17 @@ import {
   trainingMetricsSchema,
 } from './trainingSchemas';
 import {
+  addReportSchema,
+  checkGatesSchema,
   createModelPackageGroupSchema,
   createModelPackageSchema,
   describeModelPackageGroupSchema,
   describeModelPackageSchema,
+  getGatesSchema,
   listModelPackageGroupsSchema,
   listModelPackagesSchema,
   registryAuditSchema,
+  setGatesSchema,
   updateModelPackageSchema,
 } from './registrySchemas';
 
@@ -128,6 +132,13 @@ export const schemas = {
   'registry.updateVersion': updateModelPackageSchema,
   /** The approval trail of one version, oldest first; refused attempts included. */
   'registry.audit': registryAuditSchema,
+  /** Replace a group's approval gates: metric rules on its versions' metrics and required reports. */
+  'registry.setGates': setGatesSchema,
+  'registry.getGates': getGatesSchema,
+  /** File a report (evaluation, bias, explainability, model card) on a version. */
+  'registry.addReport': addReportSchema,
+  /** Whether a version meets its group's gates, with every unmet condition spelled out. */
+  'registry.checkGates': checkGatesSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

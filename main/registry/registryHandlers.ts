@@ -15,6 +15,10 @@ export function registerRegistryHandlers(router: Router, registry: RegistryServi
   router.handle('registry.listVersions', (request) => registry.listVersions(request));
   router.handle('registry.updateVersion', (request, context) => registry.updateVersion(request, context.actor));
   router.handle('registry.audit', (request) => registry.audit(request.ModelPackageArn));
+  router.handle('registry.setGates', (request) => registry.setGates(request));
+  router.handle('registry.getGates', (request) => registry.getGates(request.ModelPackageGroupName));
+  router.handle('registry.addReport', (request) => registry.addReport(request));
+  router.handle('registry.checkGates', (request) => registry.checkGates(request.ModelPackageArn));
 }
 
 const OPERATIONS: Array<[string, Channel]> = [

@@ -1,16 +1,19 @@
 /**
  * The model registry: package groups, their versions numbered 1, 2, 3… per group, and the approval
  * workflow whose every attempt, refused ones included, lands in an append-only audit trail.
- * A version can come from a Completed training job (Lathe's extension to CreateModelPackage).
+ * A version can come from a Completed training job (Lathe's extension to CreateModelPackage) or
+ * from a model.tar.gz on this machine. Approving checks the group's gates (gates.ts).
  */
+import fs from 'node:fs';
 import { conflict, invalid, notFound, precondition } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
-import type { InferenceSpecification, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageSummary, RegistryChange } from '../contract/registry';
-import type { CreateModelPackageGroupRequest, CreateModelPackageRequest, ListModelPackageGroupsRequest, ListModelPackagesRequest, UpdateModelPackageRequest } from '../contract/registrySchemas';
+import type { GateCheck, GroupGates, InferenceSpecification, ModelEvidence, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageSummary, RegistryChange, ReportKind } from '../contract/registry';
+import type { AddReportRequest, CreateModelPackageGroupRequest, CreateModelPackageRequest, ListModelPackageGroupsRequest, ListModelPackagesRequest, SetGatesRequest, UpdateModelPackageRequest } from '../contract/registrySchemas';
 import type { TrainingJobDescription } from '../contract/training';
 import type { LineageEdge, LineageNode } from '../contract/experiments';
-import { toS3Uri } from '../jobs/dataUri';
+import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import { approvalVerdict, pageOf } from './approval';
+import { evaluateGates, metricNamesOf, ruleText, unknownMetricRules } from './gates';
 import type { GroupRow, PackageRow, RegistryStore } from './registryStore';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:local:000000000000';
@@ -65,16 +68,25 @@ export class RegistryService {
   createVersion(request: CreateModelPackageRequest, actor: string): { ModelPackageArn: string } {
     const group = this.requireGroup(request.ModelPackageGroupName);
     const job = request.SourceTrainingJobName ? this.completedJob(request.SourceTrainingJobName) : null;
+    // A model.tar.gz named by the caller must be on this machine; a job's is known to Lathe.
+    const artifacts = request.InferenceSpecification ? this.modelFiles(request.InferenceSpecification as InferenceSpecification) : [];
     const spec = request.InferenceSpecification ?? (job ? this.specFromJob(job) : null);
     if (!spec) throw invalid('InferenceSpecification is required unless SourceTrainingJobName names the training job to register');
     const modelDataUrl = spec.Containers.find((c) => c.ModelDataUrl)?.ModelDataUrl ?? null;
+    const evidence: ModelEvidence | null = job ? { Source: { TrainingJobName: job.TrainingJobName, TrainingJobArn: job.TrainingJobArn }, FinalMetrics: job.FinalMetricDataList.map((m) => ({ MetricName: m.MetricName, Value: m.Value })) } : null;
+    const status = request.ModelApprovalStatus ?? 'PendingManualApproval';
+    if (status === 'Approved') {
+      // Registering straight as Approved passes the same gates as approving later (no reports yet).
+      const check = this.gateCheck(group.name, evidence, []);
+      if (!check.Passed) throw precondition(`cannot register an Approved version in ${group.name}: it fails the group's gates: ${check.Unmet.join('; ')}`, { Unmet: check.Unmet });
+    }
     const at = this.now();
     const row = this.deps.store.insertPackage(group.name, (version) => ({
       arn: packageArnOf(group.name, version),
       groupName: group.name,
       version,
       description: request.ModelPackageDescription ?? null,
-      approvalStatus: request.ModelApprovalStatus ?? 'PendingManualApproval',
+      approvalStatus: status,
       approvalDescription: null,
       inferenceSpecification: spec as InferenceSpecification,
       modelMetrics: request.ModelMetrics ?? null,
@@ -82,12 +94,13 @@ export class RegistryService {
       customerMetadata: { ...(job?.HyperParameters ?? {}), ...(request.CustomerMetadataProperties ?? {}) },
       modelDataUrl,
       sourceTrainingJob: job?.TrainingJobName ?? null,
-      evidence: job ? { Source: { TrainingJobName: job.TrainingJobName, TrainingJobArn: job.TrainingJobArn }, FinalMetrics: job.FinalMetricDataList.map((m) => ({ MetricName: m.MetricName, Value: m.Value })) } : null,
+      evidence,
       createdBy: actor,
       createdAt: at,
       modifiedAt: at,
     }));
-    if (job && modelDataUrl) this.deps.lineage?.addLineage({ kind: 'model-artifact', id: modelDataUrl }, { kind: 'model-version', id: row.arn }, 'input');
+    const lineageIds = job ? (modelDataUrl ? [modelDataUrl] : []) : artifacts;
+    for (const id of new Set(lineageIds)) this.deps.lineage?.addLineage({ kind: 'model-artifact', id }, { kind: 'model-version', id: row.arn }, 'input');
     this.changed({ kind: 'version-created', ModelPackageGroupName: group.name, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
     return { ModelPackageArn: row.arn };
   }
@@ -120,6 +133,19 @@ export class RegistryService {
       this.deps.store.appendAudit({ ...entry, Outcome: 'refused' });
       throw precondition(`${row.arn} stays ${row.approvalStatus}: ${verdict.reason}`);
     }
+    let overrideReason: string | undefined;
+    if (verdict.kind === 'allowed' && to === 'Approved') {
+      const check = this.gateCheck(row.groupName, row.evidence, this.deps.store.reportKinds(row.arn));
+      overrideReason = check.Passed ? undefined : request.LatheOverrideReason?.trim();
+      if (!check.Passed && !overrideReason) {
+        this.deps.store.appendAudit({ ...entry, Outcome: 'refused' });
+        throw precondition(
+          `${row.arn} stays ${row.approvalStatus}: it fails ${check.Unmet.length} gate condition${check.Unmet.length === 1 ? '' : 's'} of group ${row.groupName}: ` +
+            `${check.Unmet.join('; ')}. Meet them, or approve with LatheOverrideReason saying why.`,
+          { Unmet: check.Unmet },
+        );
+      }
+    }
     const next: PackageRow = {
       ...row,
       approvalStatus: to,
@@ -127,13 +153,67 @@ export class RegistryService {
       customerMetadata: { ...row.customerMetadata, ...(request.CustomerMetadataProperties ?? {}) },
       modifiedAt: entry.At,
     };
-    this.deps.store.updatePackage(next, verdict.kind === 'allowed' ? { ...entry, Outcome: 'applied' } : null);
+    this.deps.store.updatePackage(next, verdict.kind === 'allowed' ? { ...entry, Outcome: 'applied', ...(overrideReason ? { OverrideReason: overrideReason } : {}) } : null);
     this.changed({ kind: 'version-updated', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: to });
     return { ModelPackageArn: row.arn };
   }
 
   audit(arn: string): { entries: ReturnType<RegistryStore['audit']> } {
     return { entries: this.deps.store.audit(this.requirePackage(arn).arn) };
+  }
+
+  /** Replaces a group's gates; a rule on a metric none of its versions carries is refused. */
+  setGates(request: SetGatesRequest): GroupGates {
+    const group = this.requireGroup(request.ModelPackageGroupName);
+    const known = new Set(this.deps.store.packages({ groupName: group.name }).flatMap((p) => metricNamesOf(p.evidence)));
+    const unknown = unknownMetricRules(request.MetricRules, known);
+    if (unknown.length > 0) {
+      const carried = known.size > 0 ? `its versions carry ${[...known].sort().join(', ')}` : 'its versions carry no metrics yet';
+      throw invalid(`group ${group.name} has no metric ${unknown.map((r) => r.Metric).join(', ')} (in ${unknown.map(ruleText).join('; ')}); ${carried}`, { UnknownMetrics: unknown.map((r) => r.Metric) });
+    }
+    this.deps.store.setGates(group.name, request.MetricRules, request.RequiredReports);
+    this.changed({ kind: 'gates-set', ModelPackageGroupName: group.name });
+    return this.getGates(group.name);
+  }
+
+  getGates(nameOrArn: string): GroupGates {
+    const group = this.requireGroup(nameOrArn);
+    const gates = this.deps.store.gates(group.name);
+    return { ModelPackageGroupName: group.name, MetricRules: gates.rules, RequiredReports: gates.reports };
+  }
+
+  addReport(request: AddReportRequest): { ModelPackageArn: string; Kind: ReportKind; ReportId: number; CreationTime: string } {
+    const row = this.requirePackage(request.ModelPackageArn);
+    const at = this.now();
+    const id = this.deps.store.insertReport(row.arn, request.Kind, at, request.Body);
+    this.changed({ kind: 'report-added', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
+    return { ModelPackageArn: row.arn, Kind: request.Kind, ReportId: id, CreationTime: at };
+  }
+
+  checkGates(arn: string): GateCheck {
+    const row = this.requirePackage(arn);
+    return this.gateCheck(row.groupName, row.evidence, this.deps.store.reportKinds(row.arn));
+  }
+
+  private gateCheck(groupName: string, evidence: ModelEvidence | null, reports: ReportKind[]): GateCheck {
+    const gates = this.deps.store.gates(groupName);
+    return evaluateGates({ MetricRules: gates.rules, RequiredReports: gates.reports }, evidence?.FinalMetrics ?? [], reports);
+  }
+
+  /**
+   * Each container's ModelDataUrl must name an existing file on this machine (s3:// in the local
+   * object store, or file://). Answers the artifacts' canonical URIs for lineage.
+   */
+  private modelFiles(spec: InferenceSpecification): string[] {
+    return spec.Containers.flatMap((container, i) => {
+      if (container.ModelDataUrl === undefined) return [];
+      const what = `InferenceSpecification.Containers[${i}].ModelDataUrl`;
+      const local = resolveDataUri(container.ModelDataUrl, this.deps.training.objectStore, what);
+      if (!fs.statSync(local, { throwIfNoEntry: false })?.isFile()) {
+        throw invalid(`${what} ${JSON.stringify(container.ModelDataUrl)} names ${local}, which is not a file on this machine; give the path of an existing model.tar.gz`, { field: what, path: local });
+      }
+      return [toS3Uri(local, this.deps.training.objectStore)];
+    });
   }
 
   private requireGroup(nameOrArn: string): GroupRow {

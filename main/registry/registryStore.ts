@@ -1,5 +1,8 @@
-/** The registry's rows in SQLite (migration 8): groups, versions and the append-only audit trail. */
-import type { ApprovalAuditEntry, InferenceSpecification, ModelApprovalStatus, ModelEvidence, Tag } from '../contract/registry';
+/**
+ * The registry's rows in SQLite: groups, versions and the append-only audit trail (migration 8);
+ * gates and reports (migration 9).
+ */
+import type { ApprovalAuditEntry, GateOp, InferenceSpecification, MetricRule, ModelApprovalStatus, ModelEvidence, ReportKind, Tag } from '../contract/registry';
 import type { MetadataStore } from '../store/metadataStore';
 
 export interface GroupRow {
@@ -118,8 +121,8 @@ export class RegistryStore {
 
   appendAudit(entry: Omit<ApprovalAuditEntry, 'Id'>): void {
     this.db
-      .prepare('INSERT INTO model_approval_audit (package_arn, at, actor, from_status, to_status, comment, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.ModelPackageArn, entry.At, entry.Actor, entry.FromStatus, entry.ToStatus, entry.Comment ?? null, entry.Outcome);
+      .prepare('INSERT INTO model_approval_audit (package_arn, at, actor, from_status, to_status, comment, outcome, override_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.ModelPackageArn, entry.At, entry.Actor, entry.FromStatus, entry.ToStatus, entry.Comment ?? null, entry.Outcome, entry.OverrideReason ?? null);
   }
 
   audit(arn: string): ApprovalAuditEntry[] {
@@ -133,6 +136,36 @@ export class RegistryStore {
       ToStatus: r.to_status as ModelApprovalStatus,
       ...(r.comment !== null ? { Comment: r.comment as string } : {}),
       Outcome: r.outcome as ApprovalAuditEntry['Outcome'],
+      ...(r.override_reason !== null ? { OverrideReason: r.override_reason as string } : {}),
     }));
+  }
+
+  /** Replaces the group's gates as a whole, in one transaction. */
+  setGates(groupName: string, rules: readonly MetricRule[], reports: readonly ReportKind[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM model_gate_rules WHERE group_name = ?').run(groupName);
+      this.db.prepare('DELETE FROM model_gate_reports WHERE group_name = ?').run(groupName);
+      const rule = this.db.prepare('INSERT INTO model_gate_rules (group_name, position, metric, op, threshold) VALUES (?, ?, ?, ?, ?)');
+      rules.forEach((r, i) => rule.run(groupName, i, r.Metric, r.Op, r.Threshold));
+      const report = this.db.prepare('INSERT INTO model_gate_reports (group_name, kind) VALUES (?, ?)');
+      for (const kind of reports) report.run(groupName, kind);
+    })();
+  }
+
+  gates(groupName: string): { rules: MetricRule[]; reports: ReportKind[] } {
+    const rules = this.db.prepare('SELECT metric, op, threshold FROM model_gate_rules WHERE group_name = ? ORDER BY position').all(groupName) as Array<{ metric: string; op: GateOp; threshold: number }>;
+    const reports = this.db.prepare('SELECT kind FROM model_gate_reports WHERE group_name = ? ORDER BY rowid').all(groupName) as Array<{ kind: ReportKind }>;
+    return { rules: rules.map((r) => ({ Metric: r.metric, Op: r.op, Threshold: r.threshold })), reports: reports.map((r) => r.kind) };
+  }
+
+  insertReport(arn: string, kind: ReportKind, createdAt: string, body: Record<string, unknown>): number {
+    const info = this.db.prepare('INSERT INTO model_reports (package_arn, kind, created_at, body) VALUES (?, ?, ?, ?)').run(arn, kind, createdAt, JSON.stringify(body));
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The kinds of report filed on a version, each once. */
+  reportKinds(arn: string): ReportKind[] {
+    const rows = this.db.prepare('SELECT DISTINCT kind FROM model_reports WHERE package_arn = ?').all(arn) as Array<{ kind: ReportKind }>;
+    return rows.map((r) => r.kind);
   }
 }

@@ -237,6 +237,37 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'model_approval_audit is append-only'); END;
     `,
   },
+  {
+    version: 9,
+    name: '0009-registry-gates-and-reports',
+    sql: `
+      -- A group's approval gates, as data: metric rules and the report kinds it requires.
+      CREATE TABLE model_gate_rules (
+        group_name  TEXT NOT NULL REFERENCES model_package_groups (name),
+        position    INTEGER NOT NULL,
+        metric      TEXT NOT NULL,
+        op          TEXT NOT NULL CHECK (op IN ('>=', '>', '<=', '<', '=')),
+        threshold   REAL NOT NULL,
+        PRIMARY KEY (group_name, position)
+      );
+      CREATE TABLE model_gate_reports (
+        group_name  TEXT NOT NULL REFERENCES model_package_groups (name),
+        kind        TEXT NOT NULL CHECK (kind IN ('evaluation', 'bias', 'explainability', 'model-card')),
+        PRIMARY KEY (group_name, kind)
+      );
+      -- Reports filed on a version (the evaluation job of a later slice writes these).
+      CREATE TABLE model_reports (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        package_arn  TEXT NOT NULL REFERENCES model_packages (arn),
+        kind         TEXT NOT NULL CHECK (kind IN ('evaluation', 'bias', 'explainability', 'model-card')),
+        created_at   TEXT NOT NULL,
+        body         TEXT NOT NULL
+      );
+      CREATE INDEX model_reports_package ON model_reports (package_arn, kind, id);
+      -- An approval applied over unmet gates keeps the person's written reason; NULL otherwise.
+      ALTER TABLE model_approval_audit ADD COLUMN override_reason TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

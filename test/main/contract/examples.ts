@@ -78,6 +78,10 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   },
   'registry.describeVersion': { ModelPackageName: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1' },
   'registry.listVersions': { ModelPackageGroupName: 'FraudDetectionModels', ModelApprovalStatus: 'Approved', NameContains: 'Fraud', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 10 },
-  'registry.updateVersion': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1', ModelApprovalStatus: 'Approved', ApprovalDescription: 'AUC 0.97 on holdout' },
+  'registry.updateVersion': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1', ModelApprovalStatus: 'Approved', ApprovalDescription: 'AUC 0.97 on holdout', LatheOverrideReason: 'evaluation rerun pending; signed off by risk' },
   'registry.audit': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1' },
+  'registry.setGates': { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.9 }], RequiredReports: ['evaluation', 'bias'] },
+  'registry.getGates': { ModelPackageGroupName: 'FraudDetectionModels' },
+  'registry.addReport': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1', Kind: 'evaluation', Body: { auc: 0.97, accuracy: 0.99 } },
+  'registry.checkGates': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1' },
 };

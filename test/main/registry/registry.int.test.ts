@@ -4,12 +4,13 @@
  * Debian's boto3 over the SageMaker wire.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
 import type { RegistryChange } from '../../../main/contract/registry';
-import { TrainingStore, type TrainingJobRow } from '../../../main/training/trainingStore';
 import { tmpDir } from '../../helpers/tmp';
+import { seedJob } from './seedJob';
 
 const PYTHON = '/usr/bin/python3';
 let lathe: Lathe | null = null;
@@ -20,34 +21,13 @@ afterEach(async () => {
 
 async function start(serve = false): Promise<Lathe> {
   lathe = await createLathe({ home: tmpDir(), background: false, runJobs: false, ...(serve ? { serve: true, staticDir: null } : {}) });
+  // SPEC's ModelDataUrl: registering checks that the model file is on this machine.
+  fs.mkdirSync(path.join(lathe.home, 's3', 'demo'), { recursive: true });
+  fs.writeFileSync(path.join(lathe.home, 's3', 'demo', 'model.tar.gz'), 'not really a tarball');
   return lathe;
 }
 
 const SPEC = { Containers: [{ Image: 'lathe-xgboost:local', ModelDataUrl: 's3://demo/model.tar.gz' }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] };
-
-/** A finished training job as the training service records it, without running one. */
-function seedJob(lathe: Lathe, name: string, status: 'Completed' | 'Failed'): void {
-  const at = '2026-01-01T00:00:00.000Z';
-  const row: TrainingJobRow = {
-    name,
-    arn: `arn:aws:sagemaker:local:000000000000:training-job/${name}`,
-    request: { TrainingJobName: name, AlgorithmSpecification: { AlgorithmName: 'xgboost' }, HyperParameters: { max_depth: '5', num_round: '50' }, OutputDataConfig: { S3OutputPath: 's3://demo/out' } },
-    status,
-    secondaryStatus: status,
-    transitions: [],
-    failureReason: status === 'Failed' ? 'boom' : null,
-    modelArtifacts: status === 'Completed' ? path.join(lathe.home, 's3', 'demo', 'out', name, 'output', 'model.tar.gz') : null,
-    finalMetrics: status === 'Completed' ? [{ MetricName: 'validation:auc', Value: 0.97, Timestamp: at }] : [],
-    createdAt: at,
-    startedAt: at,
-    endedAt: at,
-    modifiedAt: at,
-    handle: null,
-    attempts: 1,
-    usedSeconds: 1,
-  };
-  new TrainingStore(lathe.store).insert(row);
-}
 
 describe('model registry', () => {
   it('numbers versions 1, 2, 3… per group and lists them with filters and paging', async () => {
