@@ -2,6 +2,7 @@
  * Follows a job's log file as it grows (the job writes it, possibly while Lathe was not running),
  * line by line. Polling rather than fs.watch: it works on every file system and across restarts.
  */
+import type { JobLogPage } from '../contract/training';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -188,4 +189,14 @@ export async function followJob(
   } finally {
     await tail.drain();
   }
+}
+
+/**
+ * A page of a job's log for the `*.logs` channels: `complete` once the job has ended (then a last
+ * line without its newline counts too), and `next`, where the following page starts.
+ */
+export async function jobLogPage(file: string, status: string, start: number, limit: number): Promise<JobLogPage> {
+  const complete = status !== 'InProgress' && status !== 'Stopping';
+  const page = await readLogLines(file, start, limit, complete);
+  return { ...page, next: page.start + page.lines.length, complete };
 }

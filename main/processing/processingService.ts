@@ -21,7 +21,7 @@ import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { resolveDataUri } from '../jobs/dataUri';
 import { resourceConfig } from '../jobs/jobLayout';
-import { followJob, readLogLines } from '../jobs/logTail';
+import { followJob, jobLogPage } from '../jobs/logTail';
 import { linkOrCopy, placeTree } from '../jobs/materialize';
 import { wantsGpu, type SlotGrant, type SlotPool } from '../jobs/slots';
 import type { Logger } from '../log/logger';
@@ -166,10 +166,7 @@ export class ProcessingService {
   }
 
   async logs(name: string, start = -1000, limit = 1000): Promise<JobLogPage> {
-    const row = this.require(name);
-    const complete = row.status !== 'InProgress' && row.status !== 'Stopping';
-    const page = await readLogLines(this.logFile(name), start, limit, complete);
-    return { ...page, next: page.start + page.lines.length, complete };
+    return jobLogPage(this.logFile(name), this.require(name).status, start, limit);
   }
 
   stop(name: string, actor: string): Record<string, never> {

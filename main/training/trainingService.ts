@@ -18,7 +18,7 @@ import { JobWatches, type ActiveJob } from '../jobs/jobWatches';
 import { LAUNCH_FILES, launchedHandle, sortRows } from '../jobs/launched';
 import { experimentNameOf } from '../experiments/jobExperiment';
 import { jobPaths, writeJobFolder } from '../jobs/jobLayout';
-import { readLogLines } from '../jobs/logTail';
+import { jobLogPage } from '../jobs/logTail';
 import { wantsGpu, type SlotPool } from '../jobs/slots';
 import type { Logger } from '../log/logger';
 import type { ExperimentsService } from '../experiments/experimentsService';
@@ -176,10 +176,7 @@ export class TrainingService {
   }
 
   async logs(name: string, start = -1000, limit = 1000): Promise<JobLogPage> {
-    const row = this.require(name);
-    const complete = row.status !== 'InProgress' && row.status !== 'Stopping';
-    const page = await readLogLines(this.logFile(name), start, limit, complete);
-    return { ...page, next: page.start + page.lines.length, complete };
+    return jobLogPage(this.logFile(name), this.require(name).status, start, limit);
   }
 
   stop(name: string, actor: string): Record<string, never> {

@@ -1,16 +1,14 @@
 import { create } from 'zustand';
 import type { ExperimentChange, Experiment, MetricHistory, Run, RunDetail } from '../../main/contract/experiments';
-import { ok, type LatheError, type Result } from '../../main/contract/result';
-import type { RequestOf } from '../../main/contract/schemas';
+import type { LatheError, Result } from '../../main/contract/result';
 import { getBridge } from '../api/client';
+import { FIRST_PAGE, keepSelected, MAX_RUNS, runsSearchRequest, searchRuns, sortedExperiments } from './runsQueries';
 import { useCompareStore } from './compareStore';
 import { readColumnPrefs, writeColumnPrefs } from '../panes/experiments/columnPrefsStorage';
 import { DEFAULT_COLUMN_PREFS, isColumnShown, withColumn, type ColumnPrefs } from '../panes/experiments/runColumns';
 import type { RunSort } from '../panes/experiments/runsTable';
 import { createThrottle } from '../panes/experiments/throttle';
 
-/** Runs fetched per experiment at most. */
-export const MAX_RUNS = 50_000;
 /** Buckets asked for per metric chart (about its width in pixels). */
 export const CHART_WIDTH = 800;
 /** A live change (experiments.changed) reloads the runs and the list at most this often. */
@@ -128,43 +126,6 @@ function runsView(): RunsView {
     runsPartial: false,
     detail: null,
   };
-}
-
-/** Pure: the runs.search request for an experiment's runs (defaults left out). */
-export function runsSearchRequest(experimentId: string, filter: string, showDeleted: boolean): RequestOf<'runs.search'> {
-  return {
-    experimentIds: [experimentId],
-    maxResults: MAX_RUNS,
-    ...(filter ? { filter } : {}),
-    ...(showDeleted ? { lifecycle: 'deleted' as const } : {}),
-  };
-}
-
-/** Runs shown before the rest of a large experiment arrives (newest first: the top of the table). */
-export const FIRST_PAGE = 500;
-
-/** Every page of a search (from `pageToken` when given), up to `limit` runs. */
-async function searchRuns(request: RequestOf<'runs.search'>, from?: string, limit = MAX_RUNS): Promise<Result<Run[]>> {
-  let runs: Run[] = [];
-  let pageToken: string | undefined = from;
-  do {
-    const result = await getBridge().call('runs.search', pageToken ? { ...request, pageToken } : request);
-    if (!result.ok) return result;
-    runs = runs.concat(result.value.runs);
-    pageToken = result.value.nextPageToken;
-  } while (pageToken && runs.length < limit);
-  return ok(runs);
-}
-
-/** Pure: the selection less the runs that are gone. */
-function keepSelected(selected: ReadonlySet<string>, runs: readonly Run[]): ReadonlySet<string> {
-  if (selected.size === 0) return selected;
-  const ids = new Set(runs.map((run) => run.info.runId));
-  return new Set([...selected].filter((id) => ids.has(id)));
-}
-
-function sortedExperiments(experiments: readonly Experiment[]): Experiment[] {
-  return [...experiments].sort((a, b) => b.lastUpdateTime - a.lastUpdateTime);
 }
 
 /** Increases with every runs request; an answer to an older one is dropped (the latest wins). */

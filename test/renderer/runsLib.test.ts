@@ -3,7 +3,7 @@ import { columnOptions, isColumnShown, parseColumnPrefs, runColumns, withColumn,
 import { groupRuns, meanStd, tableItems, NO_VALUE_KEY } from '../../renderer/panes/experiments/runGroups';
 import { columnValue, visibleRuns } from '../../renderer/panes/experiments/runsTable';
 import { createThrottle, throttleDelay } from '../../renderer/panes/experiments/throttle';
-import { runsSearchRequest } from '../../renderer/state/experimentsStore';
+import { runsSearchRequest } from '../../renderer/state/runsQueries';
 import { metric, run } from './experimentsFixtures';
 
 const RUNS = [
