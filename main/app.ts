@@ -190,7 +190,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const processing = owned.add(new ProcessingService({ ...jobOptions, experiments, store: new ProcessingStore(store), logger: logger.child('processing') }));
     const startedAt = new Date().toISOString();
     registerTrainingHandlers(router, training, processing);
-    const registry = new RegistryService({ store: new RegistryStore(store), bus, training, lineage: experiments });
+    const registry = owned.add(new RegistryService({ store: new RegistryStore(store), bus, training, lineage: experiments, processing, logger: logger.child('registry') }));
     registerRegistryHandlers(router, registry);
     registerCoreHandlers(router, {
       settings,

@@ -3,7 +3,7 @@
  * the loopback server, the CLI and the SDK all take their names from here and nowhere else.
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
-import type { ApprovalAuditEntry, GateCheck, GroupGates, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, ReportKind } from './registry';
+import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -64,8 +64,13 @@ export const CHANNELS = [
   'registry.audit',
   'registry.setGates',
   'registry.getGates',
-  'registry.addReport',
   'registry.checkGates',
+  'registry.evaluate',
+  'registry.evaluations',
+  'registry.evidence',
+  'registry.getCard',
+  'registry.saveCard',
+  'registry.exportCard',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -116,8 +121,13 @@ export interface ChannelResponses {
   'registry.audit': { entries: ApprovalAuditEntry[] };
   'registry.setGates': GroupGates;
   'registry.getGates': GroupGates;
-  'registry.addReport': { ModelPackageArn: string; Kind: ReportKind; ReportId: number; CreationTime: string };
   'registry.checkGates': GateCheck;
+  'registry.evaluate': { ProcessingJobName: string; ProcessingJobArn: string };
+  'registry.evaluations': { Evaluations: EvaluationJob[] };
+  'registry.evidence': VersionEvidence;
+  'registry.getCard': ModelCard;
+  'registry.saveCard': ModelCard;
+  'registry.exportCard': ModelCardExport;
 }
 
 export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed'] as const;

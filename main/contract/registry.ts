@@ -115,9 +115,81 @@ export interface GateCheck {
   Unmet: string[];
 }
 
+/** The reports an evaluation job computes (docs/registry-reports.md documents their JSON). */
+export const EVALUATION_REPORTS = ['evaluation', 'explainability', 'bias'] as const;
+export type EvaluationReportKind = (typeof EVALUATION_REPORTS)[number];
+
+/** An evaluation job run on a version: a processing job Lathe started and files reports from. */
+export interface EvaluationJob {
+  ProcessingJobName: string;
+  ModelPackageArn: string;
+  Status: 'InProgress' | 'Completed' | 'Failed' | 'Stopped';
+  Reports: EvaluationReportKind[];
+  TestDataUrl: string;
+  CreationTime: string;
+  EndTime?: string;
+  FailureReason?: string;
+}
+
+/** A report filed on a version; Body is the report's JSON (docs/registry-reports.md). */
+export interface FiledReport {
+  ReportId: number;
+  Kind: ReportKind;
+  CreationTime: string;
+  ProcessingJobName?: string;
+  Body: Record<string, unknown>;
+}
+
+/** One metric of a version beside the champion's value of it. */
+export interface MetricDelta {
+  Name: string;
+  Value: number | null;
+  /** `training`: the job's final metric; `evaluation`: the latest evaluation report's, as evaluation:<name>. */
+  Source: 'training' | 'evaluation';
+  ChampionValue?: number | null;
+  /** Value − ChampionValue, when both are numbers. */
+  Delta?: number;
+}
+
+/** Everything the approve dialog shows: metrics with champion deltas, reports, gates. */
+export interface VersionEvidence {
+  ModelPackageArn: string;
+  /** The group's most recently approved version other than this one; absent when there is none. */
+  Champion?: { ModelPackageArn: string; ModelPackageVersion: number };
+  Metrics: MetricDelta[];
+  /** The latest report of each kind, the model card's included when it is complete. */
+  Reports: FiledReport[];
+  Gates: GroupGates;
+  GateCheck: GateCheck;
+  Evaluations: EvaluationJob[];
+}
+
+/** A model card's sections, in the order a card shows them. */
+export const MODEL_CARD_FIELDS = ['IntendedUse', 'TrainingData', 'Metrics', 'Limitations', 'EthicalConsiderations', 'Owner'] as const;
+export type ModelCardField = (typeof MODEL_CARD_FIELDS)[number];
+export type ModelCardContent = Record<ModelCardField, string>;
+
+/** A version's model card: saved, or prefilled from lineage and evidence until someone saves it. */
+export interface ModelCard {
+  ModelPackageArn: string;
+  Content: ModelCardContent;
+  Saved: boolean;
+  /** Every section has text; a group may require this (the `model-card` report kind). */
+  Complete: boolean;
+  Missing: ModelCardField[];
+  LastModifiedTime?: string;
+  LastModifiedBy?: string;
+}
+
+export interface ModelCardExport {
+  Format: 'markdown' | 'html';
+  FileName: string;
+  Text: string;
+}
+
 /** What `registry.changed` carries: enough to re-read the right thing. */
 export interface RegistryChange {
-  kind: 'group-created' | 'version-created' | 'version-updated' | 'gates-set' | 'report-added';
+  kind: 'group-created' | 'version-created' | 'version-updated' | 'gates-set' | 'report-added' | 'evaluation-changed' | 'card-saved';
   ModelPackageGroupName: string;
   ModelPackageArn?: string;
   ModelApprovalStatus?: ModelApprovalStatus;

@@ -3,7 +3,7 @@
  * boto3 fills in fields Lathe does not use (ClientToken, …), which are accepted and ignored.
  */
 import { z } from 'zod';
-import { APPROVAL_STATUSES, GATE_OPS, REPORT_KINDS } from './registry';
+import { APPROVAL_STATUSES, EVALUATION_REPORTS, GATE_OPS, REPORT_KINDS } from './registry';
 
 /** CreateModelPackageGroup's name rule: 1–63 letters, digits and inner hyphens. */
 const groupName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be 1–63 letters, digits and hyphens, starting and ending with a letter or digit');
@@ -96,7 +96,6 @@ export const updateModelPackageSchema = z.looseObject({
     .optional(),
 });
 
-export const registryAuditSchema = z.strictObject({ ModelPackageArn: packageArn });
 
 const reportKind = z.enum(REPORT_KINDS);
 
@@ -117,14 +116,59 @@ export const setGatesSchema = z.strictObject({
 
 export const getGatesSchema = z.strictObject({ ModelPackageGroupName: groupNameOrArn });
 
-/** registry.addReport: one report (its JSON body) on a version; the evaluation job files these. */
-export const addReportSchema = z.strictObject({
+const featureName = z.string().regex(/^[^,\s]{1,64}$/, 'a feature name is 1–64 characters without commas or spaces');
+
+/**
+ * registry.evaluate: runs the evaluation job (python -m lathe.evaluate) on the version's model and
+ * a test set laid out as the built-in algorithms take it (CSV, label first, no header). When it
+ * completes, each report it computed is filed on the version.
+ */
+export const evaluateSchema = z
+  .strictObject({
+    ModelPackageArn: packageArn,
+    /** s3:// (Lathe's object store), file:// or an absolute path: a CSV file or a folder of them. */
+    TestDataUrl: z.string().min(1, 'name the test set').max(1024),
+    /** Default: evaluation and explainability, plus bias when Facet is given. */
+    Reports: z.array(z.enum(EVALUATION_REPORTS)).min(1).max(3).refine((kinds) => new Set(kinds).size === kinds.length, 'name each report once').optional(),
+    ProblemType: z.enum(['auto', 'binary', 'multiclass', 'regression']).optional(),
+    FeatureNames: z.array(featureName).min(1).max(500).refine((names) => new Set(names).size === names.length, 'feature names must differ').optional(),
+    ProbabilityThreshold: z.number().min(0).max(1).optional(),
+    LabelValues: z.array(z.number().refine(Number.isFinite, 'must be a finite number')).min(1).max(20).optional(),
+    Facet: z
+      .strictObject({
+        /** A feature name (from FeatureNames) or a 0-based feature index, not counting the label. */
+        NameOrIndex: z.union([featureName, z.number().int().min(0).max(9999)]),
+        Values: z.array(z.number().refine(Number.isFinite, 'must be a finite number')).min(1).max(50).optional(),
+        Threshold: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
+      })
+      .refine((facet) => (facet.Values === undefined) !== (facet.Threshold === undefined), 'give the facet either Values or a Threshold')
+      .optional(),
+  })
+  .refine((r) => !r.Reports?.includes('bias') || r.Facet !== undefined, { message: 'a bias report needs a Facet', path: ['Facet'] })
+  .refine((r) => typeof r.Facet?.NameOrIndex !== 'string' || (r.FeatureNames ?? []).includes(r.Facet.NameOrIndex), { message: 'a facet named by name must be one of FeatureNames', path: ['Facet', 'NameOrIndex'] });
+
+export const versionOnlySchema = z.strictObject({ ModelPackageArn: packageArn });
+
+const cardSection = z.string().max(20_000, 'a model card section is at most 20,000 characters');
+
+/** registry.saveCard: the whole card; sections may be empty while it is being written. */
+export const saveCardSchema = z.strictObject({
   ModelPackageArn: packageArn,
-  Kind: reportKind,
-  Body: z.record(z.string(), z.unknown()).refine((body) => JSON.stringify(body).length <= 4_000_000, 'a report body is at most 4 MB of JSON'),
+  Content: z.strictObject({
+    IntendedUse: cardSection,
+    TrainingData: cardSection,
+    Metrics: cardSection,
+    Limitations: cardSection,
+    EthicalConsiderations: cardSection,
+    Owner: z.string().max(256, 'the owner is at most 256 characters'),
+  }),
 });
 
-export const checkGatesSchema = z.strictObject({ ModelPackageArn: packageArn });
+export const exportCardSchema = z.strictObject({ ModelPackageArn: packageArn, Format: z.enum(['markdown', 'html']) });
+
+/** Requests that name only a version: audit, checkGates, evaluations, evidence, getCard. */
+export const registryAuditSchema = versionOnlySchema;
+export const checkGatesSchema = versionOnlySchema;
 
 export type CreateModelPackageGroupRequest = z.output<typeof createModelPackageGroupSchema>;
 export type ListModelPackageGroupsRequest = z.output<typeof listModelPackageGroupsSchema>;
@@ -132,4 +176,5 @@ export type CreateModelPackageRequest = z.output<typeof createModelPackageSchema
 export type ListModelPackagesRequest = z.output<typeof listModelPackagesSchema>;
 export type UpdateModelPackageRequest = z.output<typeof updateModelPackageSchema>;
 export type SetGatesRequest = z.output<typeof setGatesSchema>;
-export type AddReportRequest = z.output<typeof addReportSchema>;
+export type EvaluateRequest = z.output<typeof evaluateSchema>;
+export type SaveCardRequest = z.output<typeof saveCardSchema>;

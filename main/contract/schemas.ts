@@ -19,18 +19,21 @@ import {
   trainingMetricsSchema,
 } from './trainingSchemas';
 import {
-  addReportSchema,
   checkGatesSchema,
   createModelPackageGroupSchema,
   createModelPackageSchema,
   describeModelPackageGroupSchema,
   describeModelPackageSchema,
+  evaluateSchema,
+  exportCardSchema,
   getGatesSchema,
   listModelPackageGroupsSchema,
   listModelPackagesSchema,
   registryAuditSchema,
+  saveCardSchema,
   setGatesSchema,
   updateModelPackageSchema,
+  versionOnlySchema,
 } from './registrySchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
@@ -135,10 +138,19 @@ export const schemas = {
   /** Replace a group's approval gates: metric rules on its versions' metrics and required reports. */
   'registry.setGates': setGatesSchema,
   'registry.getGates': getGatesSchema,
-  /** File a report (evaluation, bias, explainability, model card) on a version. */
-  'registry.addReport': addReportSchema,
   /** Whether a version meets its group's gates, with every unmet condition spelled out. */
   'registry.checkGates': checkGatesSchema,
+  /** Run the evaluation job on a version and a test set; its reports are filed when it completes. */
+  'registry.evaluate': evaluateSchema,
+  /** A version's evaluation jobs, newest first. */
+  'registry.evaluations': versionOnlySchema,
+  /** A version's metrics with champion deltas, its latest reports and its gate check. */
+  'registry.evidence': versionOnlySchema,
+  /** A version's model card: the saved one, or one prefilled from lineage and evidence. */
+  'registry.getCard': versionOnlySchema,
+  'registry.saveCard': saveCardSchema,
+  /** The model card as Markdown or as a standalone HTML page (everything escaped). */
+  'registry.exportCard': exportCardSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

@@ -45,14 +45,6 @@ export function evaluateGates(gates: GateSpec, metrics: ModelEvidence['FinalMetr
   return { Passed: unmet.length === 0, Unmet: unmet };
 }
 
-/**
- * The metric names a version carries: its evidence's final metrics. ModelMetrics in SageMaker's
- * shape only points at statistics files (ContentType, S3Uri), so it names no metric values yet.
- */
-export function metricNamesOf(evidence: ModelEvidence | null): string[] {
-  return (evidence?.FinalMetrics ?? []).map((m) => m.MetricName);
-}
-
 /** The rules whose metric none of the group's versions carries (empty when all are known). */
 export function unknownMetricRules(rules: readonly MetricRule[], known: Iterable<string>): MetricRule[] {
   const names = new Set(known);

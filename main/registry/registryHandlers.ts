@@ -17,8 +17,13 @@ export function registerRegistryHandlers(router: Router, registry: RegistryServi
   router.handle('registry.audit', (request) => registry.audit(request.ModelPackageArn));
   router.handle('registry.setGates', (request) => registry.setGates(request));
   router.handle('registry.getGates', (request) => registry.getGates(request.ModelPackageGroupName));
-  router.handle('registry.addReport', (request) => registry.addReport(request));
   router.handle('registry.checkGates', (request) => registry.checkGates(request.ModelPackageArn));
+  router.handle('registry.evaluate', (request, context) => registry.evaluate(request, context.actor));
+  router.handle('registry.evaluations', (request) => registry.listEvaluations(request.ModelPackageArn));
+  router.handle('registry.evidence', (request) => registry.evidence(request.ModelPackageArn));
+  router.handle('registry.getCard', (request) => registry.getCard(request.ModelPackageArn));
+  router.handle('registry.saveCard', (request, context) => registry.saveCard(request, context.actor));
+  router.handle('registry.exportCard', (request) => registry.exportCard(request.ModelPackageArn, request.Format));
 }
 
 const OPERATIONS: Array<[string, Channel]> = [

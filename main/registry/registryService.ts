@@ -5,15 +5,20 @@
  * from a model.tar.gz on this machine. Approving checks the group's gates (gates.ts).
  */
 import fs from 'node:fs';
-import { conflict, invalid, notFound, precondition } from '../api/errors';
+import { conflict, invalid, notFound, precondition, unavailable } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
-import type { GateCheck, GroupGates, InferenceSpecification, ModelEvidence, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageSummary, RegistryChange, ReportKind } from '../contract/registry';
-import type { AddReportRequest, CreateModelPackageGroupRequest, CreateModelPackageRequest, ListModelPackageGroupsRequest, ListModelPackagesRequest, SetGatesRequest, UpdateModelPackageRequest } from '../contract/registrySchemas';
-import type { TrainingJobDescription } from '../contract/training';
+import type { EvaluationJob, FiledReport, GateCheck, GroupGates, InferenceSpecification, ModelCard, ModelCardExport, ModelEvidence, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageSummary, RegistryChange, VersionEvidence } from '../contract/registry';
+import type { EvaluateRequest, SaveCardRequest, CreateModelPackageGroupRequest, CreateModelPackageRequest, ListModelPackageGroupsRequest, ListModelPackagesRequest, SetGatesRequest, UpdateModelPackageRequest } from '../contract/registrySchemas';
+import type { JobSummary, TrainingJobDescription } from '../contract/training';
+import type { Logger } from '../log/logger';
+import type { Disposable } from '../util/disposable';
 import type { LineageEdge, LineageNode } from '../contract/experiments';
 import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import { approvalVerdict, pageOf } from './approval';
-import { evaluateGates, metricNamesOf, ruleText, unknownMetricRules } from './gates';
+import { evaluateGates, ruleText, unknownMetricRules } from './gates';
+import { RegistryEvaluations, type EvaluationDeps } from './evaluations';
+import { EVALUATION_METRICS, championOf, metricDeltas, versionMetrics } from './evidence';
+import { cardFileName, cardToHtml, cardToMarkdown, missingSections, prefillCard, type CardFacts } from './modelCards';
 import type { GroupRow, PackageRow, RegistryStore } from './registryStore';
 
 const ARN_PREFIX = 'arn:aws:sagemaker:local:000000000000';
@@ -26,6 +31,9 @@ export interface RegistryServiceDeps {
   training: { describe(name: string): TrainingJobDescription; readonly objectStore: string };
   /** Where a version registered from a job joins the job's lineage; none in some tests. */
   lineage?: { addLineage(from: LineageNode, to: LineageNode, relation: LineageEdge['relation']): void };
+  /** Runs evaluation jobs; without it registry.evaluate answers unavailable. */
+  processing?: EvaluationDeps['processing'];
+  logger?: Logger;
   clock?: () => Date;
 }
 
@@ -36,7 +44,21 @@ function groupNameOf(nameOrArn: string): string {
 }
 
 export class RegistryService {
-  constructor(private readonly deps: RegistryServiceDeps) {}
+  private readonly evaluations: RegistryEvaluations | null;
+  private readonly subscription: Disposable | null;
+
+  constructor(private readonly deps: RegistryServiceDeps) {
+    const processing = deps.processing;
+    this.evaluations = processing
+      ? new RegistryEvaluations({ store: deps.store, processing, objectStore: deps.training.objectStore, changed: (change) => this.changed(change), ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.clock ? { clock: deps.clock } : {}) })
+      : null;
+    this.subscription = this.evaluations ? deps.bus.onEvent((name, payload) => (name === 'jobs.changed' ? this.evaluations?.onJobChanged(payload as JobSummary) : undefined)) : null;
+    this.evaluations?.reconcile();
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+  }
 
   private now(): string {
     return (this.deps.clock?.() ?? new Date()).toISOString();
@@ -77,7 +99,8 @@ export class RegistryService {
     const status = request.ModelApprovalStatus ?? 'PendingManualApproval';
     if (status === 'Approved') {
       // Registering straight as Approved passes the same gates as approving later (no reports yet).
-      const check = this.gateCheck(group.name, evidence, []);
+      const gates = this.deps.store.gates(group.name);
+      const check = evaluateGates({ MetricRules: gates.rules, RequiredReports: gates.reports }, evidence?.FinalMetrics ?? [], []);
       if (!check.Passed) throw precondition(`cannot register an Approved version in ${group.name}: it fails the group's gates: ${check.Unmet.join('; ')}`, { Unmet: check.Unmet });
     }
     const at = this.now();
@@ -135,7 +158,7 @@ export class RegistryService {
     }
     let overrideReason: string | undefined;
     if (verdict.kind === 'allowed' && to === 'Approved') {
-      const check = this.gateCheck(row.groupName, row.evidence, this.deps.store.reportKinds(row.arn));
+      const check = this.gateCheck(row);
       overrideReason = check.Passed ? undefined : request.LatheOverrideReason?.trim();
       if (!check.Passed && !overrideReason) {
         this.deps.store.appendAudit({ ...entry, Outcome: 'refused' });
@@ -165,11 +188,14 @@ export class RegistryService {
   /** Replaces a group's gates; a rule on a metric none of its versions carries is refused. */
   setGates(request: SetGatesRequest): GroupGates {
     const group = this.requireGroup(request.ModelPackageGroupName);
-    const known = new Set(this.deps.store.packages({ groupName: group.name }).flatMap((p) => metricNamesOf(p.evidence)));
+    // What the group's versions carry, plus what an evaluation can add before it has run.
+    const carried = this.deps.store.packages({ groupName: group.name }).flatMap((p) => versionMetrics(p.evidence, this.deps.store.latestReports(p.arn)).map((m) => m.MetricName));
+    const known = new Set([...carried, ...EVALUATION_METRICS]);
     const unknown = unknownMetricRules(request.MetricRules, known);
     if (unknown.length > 0) {
-      const carried = known.size > 0 ? `its versions carry ${[...known].sort().join(', ')}` : 'its versions carry no metrics yet';
-      throw invalid(`group ${group.name} has no metric ${unknown.map((r) => r.Metric).join(', ')} (in ${unknown.map(ruleText).join('; ')}); ${carried}`, { UnknownMetrics: unknown.map((r) => r.Metric) });
+      const training = [...new Set(carried)].filter((m) => !m.startsWith('evaluation:')).sort();
+      const what = `${training.length > 0 ? `its versions carry ${training.join(', ')}` : 'its versions carry no training metrics yet'}; an evaluation adds evaluation:auc, evaluation:accuracy, evaluation:rmse and the like`;
+      throw invalid(`group ${group.name} has no metric ${unknown.map((r) => r.Metric).join(', ')} (in ${unknown.map(ruleText).join('; ')}); ${what}`, { UnknownMetrics: unknown.map((r) => r.Metric) });
     }
     this.deps.store.setGates(group.name, request.MetricRules, request.RequiredReports);
     this.changed({ kind: 'gates-set', ModelPackageGroupName: group.name });
@@ -182,22 +208,103 @@ export class RegistryService {
     return { ModelPackageGroupName: group.name, MetricRules: gates.rules, RequiredReports: gates.reports };
   }
 
-  addReport(request: AddReportRequest): { ModelPackageArn: string; Kind: ReportKind; ReportId: number; CreationTime: string } {
-    const row = this.requirePackage(request.ModelPackageArn);
-    const at = this.now();
-    const id = this.deps.store.insertReport(row.arn, request.Kind, at, request.Body);
-    this.changed({ kind: 'report-added', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
-    return { ModelPackageArn: row.arn, Kind: request.Kind, ReportId: id, CreationTime: at };
+  /** Starts the evaluation job of a version on a test set; its reports are filed when it completes. */
+  async evaluate(request: EvaluateRequest, actor: string): Promise<{ ProcessingJobName: string; ProcessingJobArn: string }> {
+    if (!this.evaluations) throw unavailable('this Lathe runs no jobs, so it cannot evaluate a model');
+    return this.evaluations.start(this.requirePackage(request.ModelPackageArn), request, actor);
+  }
+
+  listEvaluations(arn: string): { Evaluations: EvaluationJob[] } {
+    return { Evaluations: this.evaluations?.list(this.requirePackage(arn).arn) ?? [] };
   }
 
   checkGates(arn: string): GateCheck {
-    const row = this.requirePackage(arn);
-    return this.gateCheck(row.groupName, row.evidence, this.deps.store.reportKinds(row.arn));
+    return this.gateCheck(this.requirePackage(arn));
   }
 
-  private gateCheck(groupName: string, evidence: ModelEvidence | null, reports: ReportKind[]): GateCheck {
-    const gates = this.deps.store.gates(groupName);
-    return evaluateGates({ MetricRules: gates.rules, RequiredReports: gates.reports }, evidence?.FinalMetrics ?? [], reports);
+  /** Metrics with deltas against the group's champion, the latest reports, the gates and their check. */
+  evidence(arn: string): VersionEvidence {
+    const row = this.requirePackage(arn);
+    const reports = this.reportsOf(row);
+    const champion = championOf(this.deps.store.packages({ groupName: row.groupName, status: 'Approved' }), row.arn);
+    const own = versionMetrics(row.evidence, reports);
+    const theirs = champion ? versionMetrics(champion.evidence, this.deps.store.latestReports(champion.arn)) : null;
+    return {
+      ModelPackageArn: row.arn,
+      ...(champion ? { Champion: { ModelPackageArn: champion.arn, ModelPackageVersion: champion.version } } : {}),
+      Metrics: metricDeltas(own, theirs),
+      Reports: reports,
+      Gates: this.getGates(row.groupName),
+      GateCheck: this.gateCheck(row, reports),
+      Evaluations: this.evaluations?.list(row.arn) ?? [],
+    };
+  }
+
+  /** The saved card, or one prefilled from the version's training job, metrics and evaluation. */
+  getCard(arn: string): ModelCard {
+    const row = this.requirePackage(arn);
+    const saved = this.deps.store.card(row.arn);
+    const content = saved?.content ?? prefillCard(this.cardFacts(row));
+    const missing = missingSections(content);
+    return { ModelPackageArn: row.arn, Content: content, Saved: saved !== null, Complete: missing.length === 0, Missing: missing, ...(saved ? { LastModifiedTime: saved.modifiedAt, LastModifiedBy: saved.modifiedBy } : {}) };
+  }
+
+  saveCard(request: SaveCardRequest, actor: string): ModelCard {
+    const row = this.requirePackage(request.ModelPackageArn);
+    this.deps.store.saveCard(row.arn, request.Content, this.now(), actor);
+    this.changed({ kind: 'card-saved', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
+    return this.getCard(row.arn);
+  }
+
+  exportCard(arn: string, format: ModelCardExport['Format']): ModelCardExport {
+    const card = this.getCard(arn);
+    const row = this.requirePackage(arn);
+    const title = `${row.groupName} v${row.version}`;
+    return { Format: format, FileName: cardFileName(title, format), Text: format === 'markdown' ? cardToMarkdown(title, card.Content) : cardToHtml(title, card.Content) };
+  }
+
+  private cardFacts(row: PackageRow): CardFacts {
+    const job = row.sourceTrainingJob ? this.trainingJobOrNull(row.sourceTrainingJob) : null;
+    const reports = this.deps.store.latestReports(row.arn);
+    const evaluation = reports.find((r) => r.Kind === 'evaluation');
+    const rows = (evaluation?.Body.dataset as { rows?: unknown } | undefined)?.rows;
+    const evaluationJob = evaluation?.ProcessingJobName ? this.deps.store.evaluation(evaluation.ProcessingJobName) : null;
+    return {
+      title: `${row.groupName} v${row.version}`,
+      description: row.description,
+      owner: row.createdBy,
+      training: job
+        ? {
+            name: job.TrainingJobName,
+            algorithm: String(job.AlgorithmSpecification.TrainingImage ?? job.AlgorithmSpecification.AlgorithmName ?? 'script'),
+            channels: (job.InputDataConfig as Array<{ ChannelName: string; DataSource?: { S3DataSource?: { S3Uri?: string } } }>).map((c) => ({ name: c.ChannelName, uri: c.DataSource?.S3DataSource?.S3Uri ?? '' })),
+            hyperparameters: job.HyperParameters ?? {},
+          }
+        : null,
+      metrics: versionMetrics(row.evidence, reports),
+      evaluation: evaluationJob ? { testDataUrl: evaluationJob.testDataUrl, rows: typeof rows === 'number' ? rows : null } : null,
+    };
+  }
+
+  private trainingJobOrNull(name: string): TrainingJobDescription | null {
+    try {
+      return this.deps.training.describe(name);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The latest report of each kind, the model card counting as one once it is complete. */
+  private reportsOf(row: PackageRow): FiledReport[] {
+    const reports = this.deps.store.latestReports(row.arn).filter((r) => r.Kind !== 'model-card');
+    const saved = this.deps.store.card(row.arn);
+    if (saved && missingSections(saved.content).length === 0) reports.push({ ReportId: 0, Kind: 'model-card', CreationTime: saved.modifiedAt, Body: { format: 'lathe.model-card/1', ...saved.content } });
+    return reports;
+  }
+
+  private gateCheck(row: PackageRow, reports: FiledReport[] = this.reportsOf(row)): GateCheck {
+    const gates = this.deps.store.gates(row.groupName);
+    return evaluateGates({ MetricRules: gates.rules, RequiredReports: gates.reports }, versionMetrics(row.evidence, reports), reports.map((r) => r.Kind));
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * The registry's rows in SQLite: groups, versions and the append-only audit trail (migration 8);
- * gates and reports (migration 9).
+ * gates and reports (migration 9); evaluation jobs and model cards (migration 10).
  */
-import type { ApprovalAuditEntry, GateOp, InferenceSpecification, MetricRule, ModelApprovalStatus, ModelEvidence, ReportKind, Tag } from '../contract/registry';
+import type { ApprovalAuditEntry, EvaluationJob, EvaluationReportKind, FiledReport, GateOp, InferenceSpecification, MetricRule, ModelApprovalStatus, ModelCardContent, ModelEvidence, ReportKind, Tag } from '../contract/registry';
 import type { MetadataStore } from '../store/metadataStore';
 
 export interface GroupRow {
@@ -158,8 +158,8 @@ export class RegistryStore {
     return { rules: rules.map((r) => ({ Metric: r.metric, Op: r.op, Threshold: r.threshold })), reports: reports.map((r) => r.kind) };
   }
 
-  insertReport(arn: string, kind: ReportKind, createdAt: string, body: Record<string, unknown>): number {
-    const info = this.db.prepare('INSERT INTO model_reports (package_arn, kind, created_at, body) VALUES (?, ?, ?, ?)').run(arn, kind, createdAt, JSON.stringify(body));
+  insertReport(arn: string, kind: ReportKind, createdAt: string, body: Record<string, unknown>, processingJob: string | null = null): number {
+    const info = this.db.prepare('INSERT INTO model_reports (package_arn, kind, created_at, body, processing_job) VALUES (?, ?, ?, ?, ?)').run(arn, kind, createdAt, JSON.stringify(body), processingJob);
     return Number(info.lastInsertRowid);
   }
 
@@ -168,4 +168,83 @@ export class RegistryStore {
     const rows = this.db.prepare('SELECT DISTINCT kind FROM model_reports WHERE package_arn = ?').all(arn) as Array<{ kind: ReportKind }>;
     return rows.map((r) => r.kind);
   }
+
+  /** The latest report of each kind filed on a version. */
+  latestReports(arn: string): FiledReport[] {
+    const rows = this.db
+      .prepare('SELECT * FROM model_reports WHERE id IN (SELECT max(id) FROM model_reports WHERE package_arn = ? GROUP BY kind) ORDER BY id')
+      .all(arn) as Array<{ id: number; kind: ReportKind; created_at: string; body: string; processing_job: string | null }>;
+    return rows.map((r) => ({ ReportId: r.id, Kind: r.kind, CreationTime: r.created_at, ...(r.processing_job ? { ProcessingJobName: r.processing_job } : {}), Body: JSON.parse(r.body) as Record<string, unknown> }));
+  }
+
+  insertEvaluation(row: EvaluationRow): void {
+    this.db
+      .prepare('INSERT INTO model_evaluations (job_name, package_arn, reports, test_data_url, output_url, status, failure_reason, created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.jobName, row.arn, JSON.stringify(row.reports), row.testDataUrl, row.outputUrl, row.status, row.failureReason, row.createdAt, row.endedAt);
+  }
+
+  evaluation(jobName: string): EvaluationRow | null {
+    const raw = this.db.prepare('SELECT * FROM model_evaluations WHERE job_name = ?').get(jobName) as Record<string, unknown> | undefined;
+    return raw ? toEvaluation(raw) : null;
+  }
+
+  /** A version's evaluations newest first, or (no arn) every one still InProgress. */
+  evaluations(arn: string | null): EvaluationRow[] {
+    const rows = (arn === null
+      ? this.db.prepare("SELECT * FROM model_evaluations WHERE status = 'InProgress' ORDER BY created_at").all()
+      : this.db.prepare('SELECT * FROM model_evaluations WHERE package_arn = ? ORDER BY created_at DESC, rowid DESC').all(arn)) as Array<Record<string, unknown>>;
+    return rows.map(toEvaluation);
+  }
+
+  /**
+   * Ends an evaluation and files its reports in one transaction, once: an evaluation already
+   * ended is left as it is (answers false), so a repeated completion event files nothing twice.
+   */
+  finishEvaluation(jobName: string, end: { status: EvaluationRow['status']; failureReason: string | null; endedAt: string }, reports: Array<{ kind: ReportKind; body: Record<string, unknown> }>): boolean {
+    return this.db.transaction(() => {
+      const row = this.evaluation(jobName);
+      if (!row || row.status !== 'InProgress') return false;
+      this.db.prepare('UPDATE model_evaluations SET status = ?, failure_reason = ?, ended_at = ? WHERE job_name = ?').run(end.status, end.failureReason, end.endedAt, jobName);
+      for (const report of reports) this.insertReport(row.arn, report.kind, end.endedAt, report.body, jobName);
+      return true;
+    })();
+  }
+
+  card(arn: string): { content: ModelCardContent; modifiedAt: string; modifiedBy: string } | null {
+    const raw = this.db.prepare('SELECT * FROM model_cards WHERE package_arn = ?').get(arn) as { content: string; modified_at: string; modified_by: string } | undefined;
+    return raw ? { content: JSON.parse(raw.content) as ModelCardContent, modifiedAt: raw.modified_at, modifiedBy: raw.modified_by } : null;
+  }
+
+  saveCard(arn: string, content: ModelCardContent, modifiedAt: string, modifiedBy: string): void {
+    this.db
+      .prepare('INSERT INTO model_cards (package_arn, content, modified_at, modified_by) VALUES (?, ?, ?, ?) ON CONFLICT (package_arn) DO UPDATE SET content = excluded.content, modified_at = excluded.modified_at, modified_by = excluded.modified_by')
+      .run(arn, JSON.stringify(content), modifiedAt, modifiedBy);
+  }
+}
+
+export interface EvaluationRow {
+  jobName: string;
+  arn: string;
+  reports: EvaluationReportKind[];
+  testDataUrl: string;
+  /** Where the job's output folder is copied (s3:// in Lathe's object store). */
+  outputUrl: string;
+  status: EvaluationJob['Status'];
+  failureReason: string | null;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+function toEvaluation(raw: Record<string, unknown>): EvaluationRow {
+  return {
+    jobName: raw.job_name as string,
+    arn: raw.package_arn as string,
+    reports: JSON.parse(raw.reports as string) as EvaluationReportKind[],
+    testDataUrl: raw.test_data_url as string,
+    outputUrl: raw.output_url as string,
+    status: raw.status as EvaluationJob['Status'],
+    failureReason: raw.failure_reason as string | null,
+    createdAt: raw.created_at as string,
+    endedAt: raw.ended_at as string | null,
+  };
 }

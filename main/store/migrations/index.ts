@@ -268,6 +268,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE model_approval_audit ADD COLUMN override_reason TEXT;
     `,
   },
+  {
+    version: 10,
+    name: '0010-registry-evaluations-and-model-cards',
+    sql: `
+      -- Evaluation jobs Lathe ran on a version: a processing job whose reports it files on completion.
+      CREATE TABLE model_evaluations (
+        job_name        TEXT PRIMARY KEY,
+        package_arn     TEXT NOT NULL REFERENCES model_packages (arn),
+        reports         TEXT NOT NULL,
+        test_data_url   TEXT NOT NULL,
+        output_url      TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('InProgress', 'Completed', 'Failed', 'Stopped')),
+        failure_reason  TEXT,
+        created_at      TEXT NOT NULL,
+        ended_at        TEXT
+      );
+      CREATE INDEX model_evaluations_package ON model_evaluations (package_arn, created_at);
+      -- Which evaluation job filed a report; NULL for the model card's.
+      ALTER TABLE model_reports ADD COLUMN processing_job TEXT;
+      -- A version's model card as last saved; none until someone saves it.
+      CREATE TABLE model_cards (
+        package_arn  TEXT PRIMARY KEY REFERENCES model_packages (arn),
+        content      TEXT NOT NULL,
+        modified_at  TEXT NOT NULL,
+        modified_by  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
 import { tmpDir } from '../../helpers/tmp';
+import { RegistryStore } from '../../../main/registry/registryStore';
 import { seedJob } from './seedJob';
 
 const PYTHON = '/usr/bin/python3';
@@ -51,7 +52,8 @@ describe('registry gates', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('required evaluation report') } });
     expect(await lathe.router.invoke('registry.describeVersion', { ModelPackageName: arn })).toEqual(before);
 
-    await lathe.router.invoke('registry.addReport', { ModelPackageArn: arn, Kind: 'evaluation', Body: { auc: 0.97, accuracy: 0.99 } });
+    // What a completed evaluation job files (evaluation.int.test.ts runs the real one).
+    new RegistryStore(lathe.store).insertReport(arn, 'evaluation', '2026-01-01T00:00:00.000Z', { format: 'lathe.evaluation/1', metrics: { auc: 0.97, accuracy: 0.99 } });
     expect(await lathe.router.invoke('registry.checkGates', { ModelPackageArn: arn })).toEqual({ Passed: true, Unmet: [] });
     expect(await lathe.router.call('registry.updateVersion', { ModelPackageArn: arn, ModelApprovalStatus: 'Approved', ApprovalDescription: 'AUC 0.97, evaluated' }, ctx)).toMatchObject({ ok: true });
     expect(await lathe.router.invoke('registry.describeVersion', { ModelPackageName: arn })).toMatchObject({ ModelApprovalStatus: 'Approved' });
@@ -88,6 +90,9 @@ describe('registry gates', () => {
     await registerGated(lathe);
     const before = await lathe.router.invoke('registry.getGates', { ModelPackageGroupName: 'FraudDetectionModels' });
     const result = await lathe.router.call('registry.setGates', { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'validation:f1', Op: '>=', Threshold: 0.8 }], RequiredReports: ['bias'] });
+    // An evaluation's metrics may be gated on before the first evaluation runs.
+    expect(await lathe.router.call('registry.setGates', { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'evaluation:auc', Op: '>=', Threshold: 0.8 }], RequiredReports: [] })).toMatchObject({ ok: true });
+    await lathe.router.invoke('registry.setGates', before);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('validation:f1') } });
     expect(result.ok ? '' : result.error.message).toContain('validation:auc');
     expect(await lathe.router.invoke('registry.getGates', { ModelPackageGroupName: 'FraudDetectionModels' })).toEqual(before);

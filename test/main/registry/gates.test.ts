@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GateOp, MetricRule, ReportKind } from '../../../main/contract/registry';
-import { compare, evaluateGates, metricNamesOf, unknownMetricRules } from '../../../main/registry/gates';
+import { compare, evaluateGates, unknownMetricRules } from '../../../main/registry/gates';
 
 describe('compare', () => {
   const cases: Array<[number, GateOp, number, boolean]> = [
@@ -56,11 +56,6 @@ describe('evaluateGates', () => {
 });
 
 describe('metric names', () => {
-  it('reads them from the evidence, none without it', () => {
-    expect(metricNamesOf({ Source: { TrainingJobName: 'j', TrainingJobArn: 'a' }, FinalMetrics: [{ MetricName: 'validation:auc', Value: 1 }] })).toEqual(['validation:auc']);
-    expect(metricNamesOf(null)).toEqual([]);
-  });
-
   const cases: Array<[string[], string[], string[]]> = [
     [['validation:auc'], ['validation:auc', 'train:auc'], []],
     [['validation:auc', 'validation:f1'], ['validation:auc'], ['validation:f1']],
