@@ -8,6 +8,7 @@ import { serveLathe } from '../test/helpers/serve';
 import { downsampleFigures } from './downsample';
 import { trackingFigures } from './experiments';
 import { submitToFirstLine, tinyJobs } from './jobs';
+import { registryFigures } from './registry';
 import { runsTableFigures } from './runsTable';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -90,6 +91,7 @@ const tiny = await tinyJobs(Number(process.env.BENCH_TINY_JOBS ?? 100), 2);
 const downsampling = await downsampleFigures();
 const tracking = await trackingFigures();
 const runsTable = await runsTableFigures(Math.min(RUNS, 3));
+const registry = await registryFigures(Math.min(RUNS, 5));
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -104,6 +106,7 @@ process.stdout.write(
     ...downsampling,
     ...tracking,
     ...runsTable,
+    ...registry,
     '',
   ].join('\n'),
 );
