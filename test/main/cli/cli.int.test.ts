@@ -54,6 +54,30 @@ describe('lathe CLI', () => {
     expect(info.mode & 0o077).toBe(0);
   });
 
+  it('drives the model registry with `lathe call registry.*`: register, gate, review, card, export', async () => {
+    const model = path.join(servedHome, 'cli-model.tar.gz');
+    fs.writeFileSync(model, 'model');
+    const call = (channel: string, payload: unknown) => lathe(['call', channel, JSON.stringify(payload)], { LATHE_HOME: servedHome });
+    expect((await call('registry.createGroup', { ModelPackageGroupName: 'CliModels' })).code).toBe(0);
+    const created = await call('registry.createVersion', { ModelPackageGroupName: 'CliModels', InferenceSpecification: { Containers: [{ Image: 'xgboost', ModelDataUrl: `file://${model}` }] } });
+    const arn = (JSON.parse(created.stdout) as { ModelPackageArn: string }).ModelPackageArn;
+    expect((await call('registry.setGates', { ModelPackageGroupName: 'CliModels', MetricRules: [], RequiredReports: ['model-card'] })).code).toBe(0);
+    const refused = await call('registry.updateVersion', { ModelPackageArn: arn, ModelApprovalStatus: 'Approved' });
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('failed-precondition: ') });
+    expect(refused.stderr).toContain('required model-card report');
+    const card = JSON.parse((await call('registry.getCard', { ModelPackageArn: arn })).stdout) as { Content: Record<string, string> };
+    const content = { ...card.Content, IntendedUse: 'Demo', TrainingData: 'cli', Metrics: 'none', Limitations: 'Demo only', EthicalConsiderations: 'None' };
+    expect(JSON.parse((await call('registry.saveCard', { ModelPackageArn: arn, Content: content })).stdout)).toMatchObject({ Complete: true, LastModifiedBy: 'cli' });
+    expect((await call('registry.updateVersion', { ModelPackageArn: arn, ModelApprovalStatus: 'Approved', ApprovalDescription: 'card written' })).code).toBe(0);
+    const exported = JSON.parse((await call('registry.exportCard', { ModelPackageArn: arn, Format: 'markdown' })).stdout) as { Text: string };
+    expect(exported.Text).toContain('## Limitations\n\nDemo only');
+    const audit = JSON.parse((await call('registry.audit', { ModelPackageArn: arn })).stdout) as { entries: Array<{ Actor: string; Outcome: string }> };
+    expect(audit.entries.map((e) => [e.Actor, e.Outcome])).toEqual([
+      ['cli', 'refused'],
+      ['cli', 'applied'],
+    ]);
+  });
+
   it('reports a malformed payload with the field, a bad token, and usage errors', async () => {
     const bad = await lathe(['call', 'settings.update', '{"patch":{"theme":"purple"}}'], { LATHE_HOME: servedHome });
     expect(bad.code).toBe(1);
