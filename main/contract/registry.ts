@@ -189,7 +189,7 @@ export interface ModelCardExport {
 
 /** What `registry.changed` carries: enough to re-read the right thing. */
 export interface RegistryChange {
-  kind: 'group-created' | 'version-created' | 'version-updated' | 'gates-set' | 'report-added' | 'evaluation-changed' | 'card-saved';
+  kind: 'group-created' | 'version-created' | 'version-updated' | 'approval-refused' | 'gates-set' | 'report-added' | 'evaluation-changed' | 'card-saved';
   ModelPackageGroupName: string;
   ModelPackageArn?: string;
   ModelApprovalStatus?: ModelApprovalStatus;

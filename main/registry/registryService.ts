@@ -152,8 +152,13 @@ export class RegistryService {
     const to = request.ModelApprovalStatus ?? row.approvalStatus;
     const verdict = approvalVerdict(row.approvalStatus, to, request.ApprovalDescription);
     const entry = { ModelPackageArn: row.arn, At: this.now(), Actor: actor, FromStatus: row.approvalStatus, ToStatus: to, ...(request.ApprovalDescription ? { Comment: request.ApprovalDescription } : {}) };
-    if (verdict.kind === 'refused') {
+    const refuse = () => {
       this.deps.store.appendAudit({ ...entry, Outcome: 'refused' });
+      // The trail changed although the version did not: open views re-read it.
+      this.changed({ kind: 'approval-refused', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
+    };
+    if (verdict.kind === 'refused') {
+      refuse();
       throw precondition(`${row.arn} stays ${row.approvalStatus}: ${verdict.reason}`);
     }
     let overrideReason: string | undefined;
@@ -161,7 +166,7 @@ export class RegistryService {
       const check = this.gateCheck(row);
       overrideReason = check.Passed ? undefined : request.LatheOverrideReason?.trim();
       if (!check.Passed && !overrideReason) {
-        this.deps.store.appendAudit({ ...entry, Outcome: 'refused' });
+        refuse();
         throw precondition(
           `${row.arn} stays ${row.approvalStatus}: it fails ${check.Unmet.length} gate condition${check.Unmet.length === 1 ? '' : 's'} of group ${row.groupName}: ` +
             `${check.Unmet.join('; ')}. Meet them, or approve with LatheOverrideReason saying why.`,

@@ -11,6 +11,8 @@ import { useEventsStore } from './eventsStore';
 import { useExperimentsStore } from './experimentsStore';
 import { useJobDetailStore } from './jobDetailStore';
 import { useJobsStore } from './jobsStore';
+import { useRegistryStore } from './registryStore';
+import { useRegistryVersionStore } from './registryVersionStore';
 import { useSettingsStore } from './settingsStore';
 import { useSystemStore } from './systemStore';
 import { useWorkbenchStore, type ResolvedTheme } from './workbenchStore';
@@ -33,6 +35,17 @@ function reloadJobs(): void {
     detail.close();
     useJobDetailStore.getState().open(job);
   }
+}
+
+/** After a lost connection: what the Registry pane had loaded, again. */
+function reloadRegistry(): void {
+  const registry = useRegistryStore.getState();
+  if (!registry.groupsLoaded) return;
+  void registry.loadGroups();
+  void registry.reloadVersions();
+  void registry.reloadGates();
+  const version = useRegistryVersionStore.getState();
+  if (version.arn) for (const part of ['description', 'evidence', 'audit', 'evaluations', 'card'] as const) void version.reload(part);
 }
 
 function watchTheme(): () => void {
@@ -68,6 +81,10 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
     }),
     bridge.on('jobs.log', (line) => useJobDetailStore.getState().receivedLog(line)),
     bridge.on('experiments.changed', (change) => useExperimentsStore.getState().experimentChanged(change)),
+    bridge.on('registry.changed', (change) => {
+      useRegistryStore.getState().registryChanged(change);
+      useRegistryVersionStore.getState().registryChanged(change);
+    }),
     connection.onChange((state) => {
       useConnectionStore.getState().changed(state);
       if (state === 'reconnecting') lost = true;
@@ -75,6 +92,7 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
         lost = false;
         void loadAll();
         reloadJobs();
+        reloadRegistry();
       }
     }),
     watchTheme(),

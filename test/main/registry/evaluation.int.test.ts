@@ -265,7 +265,7 @@ print(json.dumps({
   "importance": np.abs(contribs[:, :-1].astype(np.float64)).mean(axis=0).tolist(),
   "CI": float((np.sum(~d) - np.sum(d)) / len(d)), "DPPL": float(q(pred, ~d) - q(pred, d)), "DI": divide(q(pred, d), q(pred, ~d))}))`;
   const direct = JSON.parse(await python(script, { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz'), TEST: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'test', 'test.csv') }));
-  const body = (kind: string) => reports.find((r) => r.Kind === kind)!.Body as Record<string, never>;
+  const body = (kind: string): unknown => reports.find((r) => r.Kind === kind)!.Body;
   const evaluation = body('evaluation') as { metrics: Record<string, number>; confusion_matrix: { matrix: number[][] }; roc: { fpr: number[] }; dataset: { rows: number } };
   expect(evaluation.dataset.rows).toBe(2000);
   for (const name of ['auc', 'accuracy', 'precision', 'recall', 'f1']) expect(evaluation.metrics[name], name).toBeCloseTo(direct[name], 9);
