@@ -48,7 +48,11 @@ describe('registry gates', () => {
     expect(await lathe.router.invoke('registry.checkGates', { ModelPackageArn: arn })).toEqual({ Passed: false, Unmet: ['required evaluation report: none filed for the version'] });
 
     const before = await lathe.router.invoke('registry.describeVersion', { ModelPackageName: arn });
+    const changes: string[] = [];
+    lathe.bus.onEvent((name, payload) => name === 'registry.changed' && changes.push((payload as { kind: string }).kind));
     const refused = await lathe.router.call('registry.updateVersion', { ModelPackageArn: arn, ModelApprovalStatus: 'Approved', ApprovalDescription: 'AUC 0.97' }, ctx);
+    // The refused attempt changed the trail, so open views hear of it.
+    expect(changes).toEqual(['approval-refused']);
     expect(refused).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('required evaluation report') } });
     expect(await lathe.router.invoke('registry.describeVersion', { ModelPackageName: arn })).toEqual(before);
 
