@@ -138,7 +138,12 @@ export const evaluateSchema = z
       .strictObject({
         /** A feature name (from FeatureNames) or a 0-based feature index, not counting the label. */
         NameOrIndex: z.union([featureName, z.number().int().min(0).max(9999)]),
-        Values: z.array(z.number().refine(Number.isFinite, 'must be a finite number')).min(1).max(50).optional(),
+        Values: z
+          .array(z.number().refine(Number.isFinite, 'must be a finite number'))
+          .min(1)
+          .max(50)
+          .refine((values) => values.join(',').length <= 256, 'the facet values, written with commas, must fit in 256 characters')
+          .optional(),
         Threshold: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
       })
       .refine((facet) => (facet.Values === undefined) !== (facet.Threshold === undefined), 'give the facet either Values or a Threshold')

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { invalid, precondition } from '../api/errors';
 import type { EvaluationJob, EvaluationReportKind, RegistryChange } from '../contract/registry';
 import type { EvaluateRequest } from '../contract/registrySchemas';
@@ -66,6 +67,8 @@ function jobNameFor(row: PackageRow, at: Date): string {
 }
 
 export class RegistryEvaluations {
+  private retry: NodeJS.Timeout | null = null;
+
   constructor(private readonly deps: EvaluationDeps) {}
 
   private now(): Date {
@@ -77,7 +80,9 @@ export class RegistryEvaluations {
     if (!row.modelDataUrl) throw precondition(`${row.arn} has no ModelDataUrl: there is no model to evaluate`);
     const modelFile = resolveDataUri(row.modelDataUrl, this.deps.objectStore, 'ModelDataUrl');
     if (!fs.statSync(modelFile, { throwIfNoEntry: false })?.isFile()) throw precondition(`the model of ${row.arn} is no longer at ${modelFile}; register the version again from its model.tar.gz`);
-    const testData = resolveDataUri(request.TestDataUrl, this.deps.objectStore, 'TestDataUrl');
+    // An absolute path is taken as the file:// URI of that path, as the schema documents.
+    const given = path.isAbsolute(request.TestDataUrl) ? pathToFileURL(request.TestDataUrl).href : request.TestDataUrl;
+    const testData = resolveDataUri(given, this.deps.objectStore, 'TestDataUrl');
     const stat = fs.statSync(testData, { throwIfNoEntry: false });
     if (!stat || (!stat.isFile() && !stat.isDirectory())) throw invalid(`TestDataUrl ${JSON.stringify(request.TestDataUrl)} names ${testData}, which does not exist; give a CSV file or a folder of them (label first, no header)`, { field: 'TestDataUrl' });
     const at = this.now();
@@ -108,6 +113,7 @@ export class RegistryEvaluations {
       return { ProcessingJobName: name, ProcessingJobArn: created.ProcessingJobArn };
     } catch (error) {
       this.deps.store.finishEvaluation(name, { status: 'Failed', failureReason: `the evaluation job could not start: ${(error as Error).message}`, endedAt: this.now().toISOString() }, []);
+      this.deps.changed({ kind: 'evaluation-changed', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
       throw error;
     }
   }
@@ -121,8 +127,27 @@ export class RegistryEvaluations {
     if (job.Kind !== 'processing') return;
     const status = job.ProcessingJobStatus;
     if (status !== 'Completed' && status !== 'Failed' && status !== 'Stopped') return;
-    const row = this.deps.store.evaluation(job.ProcessingJobName);
-    if (row?.status === 'InProgress') this.finish(row, status, job.FailureReason ?? job.ExitMessage ?? null);
+    try {
+      const row = this.deps.store.evaluation(job.ProcessingJobName);
+      if (row?.status === 'InProgress') this.finish(row, status, job.FailureReason ?? job.ExitMessage ?? null);
+    } catch (error) {
+      // The bus drops a listener's errors: say so, and settle it again shortly (the store may be busy).
+      this.deps.logger?.error(`could not file the reports of evaluation ${job.ProcessingJobName}; retrying`, error);
+      this.retry ??= setTimeout(() => {
+        this.retry = null;
+        try {
+          this.reconcile();
+        } catch (again) {
+          this.deps.logger?.error('settling evaluations failed again; they are settled at the next start', again);
+        }
+      }, 5000);
+      this.retry.unref();
+    }
+  }
+
+  dispose(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
   }
 
   /** Evaluations whose job ended while nobody was listening (Lathe restarted): settle them now. */

@@ -34,7 +34,8 @@ export interface ChampionCandidate {
   arn: string;
   version: number;
   approvalStatus: string;
-  modifiedAt: string;
+  /** When it was last approved (its audit trail), not when it was last modified. */
+  approvedAt: string;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface ChampionCandidate {
 export function championOf<T extends ChampionCandidate>(versions: readonly T[], selfArn: string): T | undefined {
   return versions
     .filter((v) => v.approvalStatus === 'Approved' && v.arn !== selfArn)
-    .sort((a, b) => (a.modifiedAt === b.modifiedAt ? b.version - a.version : a.modifiedAt < b.modifiedAt ? 1 : -1))[0];
+    .sort((a, b) => (a.approvedAt === b.approvedAt ? b.version - a.version : a.approvedAt < b.approvedAt ? 1 : -1))[0];
 }
 
 /** Each of the version's metrics beside the champion's value of the same metric, with the delta. */

@@ -58,6 +58,7 @@ export class RegistryService {
 
   dispose(): void {
     this.subscription?.dispose();
+    this.evaluations?.dispose();
   }
 
   private now(): string {
@@ -231,7 +232,9 @@ export class RegistryService {
   evidence(arn: string): VersionEvidence {
     const row = this.requirePackage(arn);
     const reports = this.reportsOf(row);
-    const champion = championOf(this.deps.store.packages({ groupName: row.groupName, status: 'Approved' }), row.arn);
+    const approvedAt = this.deps.store.approvalTimes(row.groupName);
+    const approved = this.deps.store.packages({ groupName: row.groupName, status: 'Approved' }).map((p) => ({ ...p, approvedAt: approvedAt.get(p.arn) ?? p.createdAt }));
+    const champion = championOf(approved, row.arn);
     const own = versionMetrics(row.evidence, reports);
     const theirs = champion ? versionMetrics(champion.evidence, this.deps.store.latestReports(champion.arn)) : null;
     return {

@@ -140,6 +140,17 @@ export class RegistryStore {
     }));
   }
 
+  /** When each version of the group was last approved (its latest applied move to Approved). */
+  approvalTimes(groupName: string): Map<string, string> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.package_arn AS arn, max(a.at) AS at FROM model_approval_audit a JOIN model_packages p ON p.arn = a.package_arn
+          WHERE p.group_name = ? AND a.outcome = 'applied' AND a.to_status = 'Approved' GROUP BY a.package_arn`,
+      )
+      .all(groupName) as Array<{ arn: string; at: string }>;
+    return new Map(rows.map((r) => [r.arn, r.at]));
+  }
+
   /** Replaces the group's gates as a whole, in one transaction. */
   setGates(groupName: string, rules: readonly MetricRule[], reports: readonly ReportKind[]): void {
     this.db.transaction(() => {

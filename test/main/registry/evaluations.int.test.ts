@@ -38,9 +38,11 @@ async function setup() {
   fs.mkdirSync(path.join(lathe.home, 's3', 'demo', 'test'), { recursive: true });
   fs.writeFileSync(path.join(lathe.home, 's3', 'demo', 'test', 'test.csv'), '1,2\n');
   const jobs = new Map<string, CreateProcessingJobRequest>();
+  const runner = { refuse: null as string | null };
   const statuses = new Map<string, ProcessingJobDescription['ProcessingJobStatus']>();
   const processing = {
     create: async (request: CreateProcessingJobRequest) => {
+      if (runner.refuse) throw new Error(runner.refuse);
       jobs.set(request.ProcessingJobName, request);
       statuses.set(request.ProcessingJobName, 'InProgress');
       return { ProcessingJobArn: `arn:processing-job/${request.ProcessingJobName}` };
@@ -52,7 +54,10 @@ async function setup() {
   };
   const bus = new EventBus();
   const store = new RegistryStore(lathe.store);
-  const make = () => new RegistryService({ store, bus, training: lathe!.training, processing });
+  // A clock a second apart per reading, so times never tie.
+  let tick = Date.parse('2026-03-01T00:00:00Z');
+  const clock = () => new Date((tick += 1000));
+  const make = () => new RegistryService({ store, bus, training: lathe!.training, processing, clock });
   const registry = make();
   registry.createGroup({ ModelPackageGroupName: 'Fraud' });
   const { ModelPackageArn: arn } = registry.createVersion({ ModelPackageGroupName: 'Fraud', SourceTrainingJobName: 'fraud-xgb' }, 'ana');
@@ -64,7 +69,7 @@ async function setup() {
     statuses.set(name, status);
     bus.emit('jobs.changed', { Kind: 'processing', ProcessingJobName: name, ProcessingJobStatus: status, ...(status === 'Failed' ? { FailureReason: 'the job said no' } : {}) } as ProcessingJobSummary);
   };
-  return { lathe, registry, arn, jobs, end, bus, make, store };
+  return { lathe, registry, arn, jobs, end, bus, make, store, runner };
 }
 
 describe('evaluation jobs', () => {
@@ -142,6 +147,50 @@ describe('evaluation jobs', () => {
     await expect(registry.evaluate({ ModelPackageArn: arn, TestDataUrl: 's3://demo/nope' }, 'ana')).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('does not exist') });
     expect(registry.listEvaluations(arn).Evaluations).toEqual([]);
     expect(jobs.size).toBe(0);
+  });
+});
+
+describe('the evaluation request', () => {
+  it('takes an absolute path as the file:// URI of that path', async () => {
+    const { registry, arn, jobs, lathe } = await setup();
+    const file = path.join(lathe.home, 's3', 'demo', 'test', 'test.csv');
+    const { ProcessingJobName: name } = await registry.evaluate({ ModelPackageArn: arn, TestDataUrl: file }, 'ana');
+    expect(jobs.get(name)!.ProcessingInputs![1]!.S3Input.S3Uri).toBe('s3://demo/test/test.csv');
+    const outside = path.join(tmpDir(), 'holdout.csv');
+    fs.writeFileSync(outside, '1,2\n');
+    const second = await registry.evaluate({ ModelPackageArn: arn, TestDataUrl: outside }, 'ana');
+    expect(jobs.get(second.ProcessingJobName)!.ProcessingInputs![1]!.S3Input.S3Uri).toBe(`file://${outside}`);
+  });
+
+  it('that the job runner refuses leaves a Failed evaluation saying why, and announces it', async () => {
+    const { registry, arn, runner, bus } = await setup();
+    const changes: string[] = [];
+    bus.onEvent((name, payload) => name === 'registry.changed' && changes.push((payload as { kind: string }).kind));
+    runner.refuse = 'no free disk';
+    await expect(registry.evaluate({ ModelPackageArn: arn, TestDataUrl: 's3://demo/test' }, 'ana')).rejects.toThrow('no free disk');
+    expect(registry.listEvaluations(arn).Evaluations).toMatchObject([{ Status: 'Failed', FailureReason: 'the evaluation job could not start: no free disk' }]);
+    expect(changes).toEqual(['evaluation-changed']);
+  });
+});
+
+describe('the champion', () => {
+  it('is the version approved most recently, however recently another was modified', async () => {
+    const { registry, arn: v1 } = await setup();
+    const v2 = registry.createVersion({ ModelPackageGroupName: 'Fraud', SourceTrainingJobName: 'fraud-xgb' }, 'ana').ModelPackageArn;
+    const v3 = registry.createVersion({ ModelPackageGroupName: 'Fraud', SourceTrainingJobName: 'fraud-xgb' }, 'ana').ModelPackageArn;
+    registry.updateVersion({ ModelPackageArn: v1, ModelApprovalStatus: 'Approved' }, 'ana');
+    registry.updateVersion({ ModelPackageArn: v2, ModelApprovalStatus: 'Approved' }, 'ana');
+    expect(registry.evidence(v3).Champion).toMatchObject({ ModelPackageVersion: 2 });
+    // A metadata edit, or approving an approved version again, is not a new approval.
+    registry.updateVersion({ ModelPackageArn: v1, CustomerMetadataProperties: { owner: 'risk' } }, 'ana');
+    expect(registry.evidence(v3).Champion).toMatchObject({ ModelPackageVersion: 2 });
+    expect(registry.evidence(v2).Champion).toMatchObject({ ModelPackageVersion: 1 });
+    registry.updateVersion({ ModelPackageArn: v1, ModelApprovalStatus: 'Approved', ApprovalDescription: 'again' }, 'ana');
+    expect(registry.evidence(v3).Champion).toMatchObject({ ModelPackageVersion: 2 });
+    // Taken back to pending and approved anew, v1 is the champion again.
+    registry.updateVersion({ ModelPackageArn: v1, ModelApprovalStatus: 'PendingManualApproval', ApprovalDescription: 'recheck' }, 'ana');
+    registry.updateVersion({ ModelPackageArn: v1, ModelApprovalStatus: 'Approved', ApprovalDescription: 'rechecked' }, 'ana');
+    expect(registry.evidence(v3).Champion).toMatchObject({ ModelPackageVersion: 1 });
   });
 });
 

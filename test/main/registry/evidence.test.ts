@@ -25,7 +25,7 @@ describe('evaluation metrics', () => {
 });
 
 describe('the champion', () => {
-  const v = (version: number, status: string, modifiedAt: string) => ({ arn: `g/${version}`, version, approvalStatus: status, modifiedAt });
+  const v = (version: number, status: string, approvedAt: string) => ({ arn: `g/${version}`, version, approvalStatus: status, approvedAt });
 
   it('is the most recently approved version other than the one asked about; the later version wins a tie', () => {
     const versions = [v(1, 'Approved', '2026-01-01'), v(2, 'Approved', '2026-03-01'), v(3, 'Approved', '2026-03-01'), v(4, 'Rejected', '2026-04-01'), v(5, 'PendingManualApproval', '2026-05-01')];

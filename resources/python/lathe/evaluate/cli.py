@@ -17,7 +17,6 @@ from .data import read_dataset
 from .output import dumps, write_atomically
 
 REPORTS = ("evaluation", "explainability", "bias")
-MAX_VALUE_CHARS = 256
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,9 +66,6 @@ def _numbers(flag, text):
 
 
 def parse_arguments(argv):
-    for value in argv:
-        if len(value) > MAX_VALUE_CHARS:
-            raise EvaluationError("a command-line value is longer than %d characters: %s…" % (MAX_VALUE_CHARS, value[:60]))
     args = build_parser().parse_args(argv)
     reports = []
     for name in _split(args.reports):
