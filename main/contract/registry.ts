@@ -107,6 +107,11 @@ export interface GroupGates {
   ModelPackageGroupName: string;
   MetricRules: MetricRule[];
   RequiredReports: ReportKind[];
+  /**
+   * Approve a pending version as soon as it meets every gate (a new report or a completed model
+   * card can be the moment); the audit trail names `lathe-gates` as the actor.
+   */
+  AutoApprove?: boolean;
 }
 
 /** Whether a version meets its group's gates; Unmet says, one line each, what does not hold. */

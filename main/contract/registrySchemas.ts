@@ -112,7 +112,8 @@ export const setGatesSchema = z.strictObject({
     )
     .max(50, 'at most 50 metric rules'),
   RequiredReports: z.array(reportKind).max(REPORT_KINDS.length).refine((kinds) => new Set(kinds).size === kinds.length, 'name each report kind once'),
-});
+  AutoApprove: z.boolean().optional(),
+}).refine((gates) => !gates.AutoApprove || gates.MetricRules.length + gates.RequiredReports.length > 0, { message: 'AutoApprove needs at least one metric rule or required report to decide on', path: ['AutoApprove'] });
 
 export const getGatesSchema = z.strictObject({ ModelPackageGroupName: groupNameOrArn });
 

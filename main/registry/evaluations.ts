@@ -25,6 +25,8 @@ export interface EvaluationDeps {
   };
   objectStore: string;
   changed(change: RegistryChange): void;
+  /** Reports were filed on this version (the registry may auto-approve it). */
+  filed?(arn: string): void;
   logger?: Logger;
   clock?: () => Date;
 }
@@ -182,8 +184,10 @@ export class RegistryEvaluations {
     if (!pkg) return;
     const change = { ModelPackageGroupName: pkg.groupName, ModelPackageArn: pkg.arn, ModelApprovalStatus: pkg.approvalStatus };
     this.deps.changed({ kind: 'evaluation-changed', ...change });
-    if (filed.length > 0) this.deps.changed({ kind: 'report-added', ...change });
-    else this.deps.logger?.warn(`evaluation ${row.jobName} of ${row.arn} filed no report: ${end.failureReason ?? status}`);
+    if (filed.length > 0) {
+      this.deps.changed({ kind: 'report-added', ...change });
+      this.deps.filed?.(pkg.arn);
+    } else this.deps.logger?.warn(`evaluation ${row.jobName} of ${row.arn} filed no report: ${end.failureReason ?? status}`);
   }
 
   private readReport(row: EvaluationRow, kind: EvaluationReportKind): Record<string, unknown> {

@@ -50,7 +50,15 @@ export class RegistryService {
   constructor(private readonly deps: RegistryServiceDeps) {
     const processing = deps.processing;
     this.evaluations = processing
-      ? new RegistryEvaluations({ store: deps.store, processing, objectStore: deps.training.objectStore, changed: (change) => this.changed(change), ...(deps.logger ? { logger: deps.logger } : {}), ...(deps.clock ? { clock: deps.clock } : {}) })
+      ? new RegistryEvaluations({
+          store: deps.store,
+          processing,
+          objectStore: deps.training.objectStore,
+          changed: (change) => this.changed(change),
+          filed: (arn) => this.autoApprove(arn),
+          ...(deps.logger ? { logger: deps.logger } : {}),
+          ...(deps.clock ? { clock: deps.clock } : {}),
+        })
       : null;
     this.subscription = this.evaluations ? deps.bus.onEvent((name, payload) => (name === 'jobs.changed' ? this.evaluations?.onJobChanged(payload as JobSummary) : undefined)) : null;
     this.evaluations?.reconcile();
@@ -126,6 +134,7 @@ export class RegistryService {
     const lineageIds = job ? (modelDataUrl ? [modelDataUrl] : []) : artifacts;
     for (const id of new Set(lineageIds)) this.deps.lineage?.addLineage({ kind: 'model-artifact', id }, { kind: 'model-version', id: row.arn }, 'input');
     this.changed({ kind: 'version-created', ModelPackageGroupName: group.name, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
+    this.autoApprove(row.arn);
     return { ModelPackageArn: row.arn };
   }
 
@@ -203,7 +212,7 @@ export class RegistryService {
       const what = `${training.length > 0 ? `its versions carry ${training.join(', ')}` : 'its versions carry no training metrics yet'}; an evaluation adds evaluation:auc, evaluation:accuracy, evaluation:rmse and the like`;
       throw invalid(`group ${group.name} has no metric ${unknown.map((r) => r.Metric).join(', ')} (in ${unknown.map(ruleText).join('; ')}); ${what}`, { UnknownMetrics: unknown.map((r) => r.Metric) });
     }
-    this.deps.store.setGates(group.name, request.MetricRules, request.RequiredReports);
+    this.deps.store.setGates(group.name, request.MetricRules, request.RequiredReports, request.AutoApprove ?? false);
     this.changed({ kind: 'gates-set', ModelPackageGroupName: group.name });
     return this.getGates(group.name);
   }
@@ -211,7 +220,24 @@ export class RegistryService {
   getGates(nameOrArn: string): GroupGates {
     const group = this.requireGroup(nameOrArn);
     const gates = this.deps.store.gates(group.name);
-    return { ModelPackageGroupName: group.name, MetricRules: gates.rules, RequiredReports: gates.reports };
+    return { ModelPackageGroupName: group.name, MetricRules: gates.rules, RequiredReports: gates.reports, AutoApprove: gates.autoApprove };
+  }
+
+  /**
+   * New evidence (a version, its reports, its card): in a group whose gates auto-approve, a pending
+   * version that now meets every gate is approved, with `lathe-gates` in the audit trail.
+   */
+  private autoApprove(arn: string): void {
+    const row = this.deps.store.package(arn);
+    if (!row || row.approvalStatus !== 'PendingManualApproval') return;
+    const gates = this.deps.store.gates(row.groupName);
+    if (!gates.autoApprove || gates.rules.length + gates.reports.length === 0 || !this.gateCheck(row).Passed) return;
+    const met = [...gates.rules.map(ruleText), ...gates.reports.map((kind) => `${kind} report`)].join('; ');
+    try {
+      this.updateVersion({ ModelPackageArn: arn, ModelApprovalStatus: 'Approved', ApprovalDescription: `Approved by the gates of ${row.groupName}: ${met}`.slice(0, 1024) }, 'lathe-gates');
+    } catch (error) {
+      this.deps.logger?.error(`auto-approval of ${arn} failed`, error);
+    }
   }
 
   /** Starts the evaluation job of a version on a test set; its reports are filed when it completes. */
@@ -261,6 +287,7 @@ export class RegistryService {
     const row = this.requirePackage(request.ModelPackageArn);
     this.deps.store.saveCard(row.arn, request.Content, this.now(), actor);
     this.changed({ kind: 'card-saved', ModelPackageGroupName: row.groupName, ModelPackageArn: row.arn, ModelApprovalStatus: row.approvalStatus });
+    this.autoApprove(row.arn);
     return this.getCard(row.arn);
   }
 

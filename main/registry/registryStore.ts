@@ -152,8 +152,9 @@ export class RegistryStore {
   }
 
   /** Replaces the group's gates as a whole, in one transaction. */
-  setGates(groupName: string, rules: readonly MetricRule[], reports: readonly ReportKind[]): void {
+  setGates(groupName: string, rules: readonly MetricRule[], reports: readonly ReportKind[], autoApprove = false): void {
     this.db.transaction(() => {
+      this.db.prepare('UPDATE model_package_groups SET auto_approve = ? WHERE name = ?').run(autoApprove ? 1 : 0, groupName);
       this.db.prepare('DELETE FROM model_gate_rules WHERE group_name = ?').run(groupName);
       this.db.prepare('DELETE FROM model_gate_reports WHERE group_name = ?').run(groupName);
       const rule = this.db.prepare('INSERT INTO model_gate_rules (group_name, position, metric, op, threshold) VALUES (?, ?, ?, ?, ?)');
@@ -163,10 +164,11 @@ export class RegistryStore {
     })();
   }
 
-  gates(groupName: string): { rules: MetricRule[]; reports: ReportKind[] } {
+  gates(groupName: string): { rules: MetricRule[]; reports: ReportKind[]; autoApprove: boolean } {
+    const group = this.db.prepare('SELECT auto_approve FROM model_package_groups WHERE name = ?').get(groupName) as { auto_approve: number } | undefined;
     const rules = this.db.prepare('SELECT metric, op, threshold FROM model_gate_rules WHERE group_name = ? ORDER BY position').all(groupName) as Array<{ metric: string; op: GateOp; threshold: number }>;
     const reports = this.db.prepare('SELECT kind FROM model_gate_reports WHERE group_name = ? ORDER BY rowid').all(groupName) as Array<{ kind: ReportKind }>;
-    return { rules: rules.map((r) => ({ Metric: r.metric, Op: r.op, Threshold: r.threshold })), reports: reports.map((r) => r.kind) };
+    return { rules: rules.map((r) => ({ Metric: r.metric, Op: r.op, Threshold: r.threshold })), reports: reports.map((r) => r.kind), autoApprove: group?.auto_approve === 1 };
   }
 
   insertReport(arn: string, kind: ReportKind, createdAt: string, body: Record<string, unknown>, processingJob: string | null = null): number {

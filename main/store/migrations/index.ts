@@ -296,6 +296,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: '0011-registry-auto-approve',
+    sql: `
+      -- A group whose gates approve a pending version by themselves once it meets them all.
+      ALTER TABLE model_package_groups ADD COLUMN auto_approve INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -80,7 +80,7 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'registry.listVersions': { ModelPackageGroupName: 'FraudDetectionModels', ModelApprovalStatus: 'Approved', NameContains: 'Fraud', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 10 },
   'registry.updateVersion': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1', ModelApprovalStatus: 'Approved', ApprovalDescription: 'AUC 0.97 on holdout', LatheOverrideReason: 'evaluation rerun pending; signed off by risk' },
   'registry.audit': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1' },
-  'registry.setGates': { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.9 }], RequiredReports: ['evaluation', 'bias'] },
+  'registry.setGates': { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.9 }], RequiredReports: ['evaluation', 'bias'], AutoApprove: true },
   'registry.getGates': { ModelPackageGroupName: 'FraudDetectionModels' },
   'registry.checkGates': { ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/frauddetectionmodels/1' },
   'registry.evaluate': {

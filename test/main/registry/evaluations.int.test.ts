@@ -194,6 +194,41 @@ describe('the champion', () => {
   });
 });
 
+describe('gates that auto-approve', () => {
+  it('approve a pending version when its evaluation makes it meet every gate, as lathe-gates in the trail', async () => {
+    const { registry, arn, end, lathe } = await setup();
+    const empty = await lathe.router.call('registry.setGates', { ModelPackageGroupName: 'Fraud', MetricRules: [], RequiredReports: [], AutoApprove: true });
+    expect(empty).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('AutoApprove needs at least one metric rule or required report') } });
+    registry.setGates({ ModelPackageGroupName: 'Fraud', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.5 }], RequiredReports: ['evaluation'], AutoApprove: true });
+    expect(registry.describeVersion(arn).ModelApprovalStatus).toBe('PendingManualApproval');
+    // A version that misses a metric rule is left for a person, whatever it files.
+    registry.setGates({ ModelPackageGroupName: 'Fraud', MetricRules: [{ Metric: 'validation:auc', Op: '>', Threshold: 0.99 }], RequiredReports: ['evaluation'], AutoApprove: true });
+    const first = await registry.evaluate({ ModelPackageArn: arn, TestDataUrl: 's3://demo/test', Reports: ['evaluation'] }, 'ana');
+    end(first.ProcessingJobName, 'Completed', { 'evaluation.json': REPORTS.evaluation });
+    expect(registry.describeVersion(arn).ModelApprovalStatus).toBe('PendingManualApproval');
+
+    registry.setGates({ ModelPackageGroupName: 'Fraud', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.5 }], RequiredReports: ['evaluation', 'explainability'], AutoApprove: true });
+    const second = await registry.evaluate({ ModelPackageArn: arn, TestDataUrl: 's3://demo/test', Reports: ['explainability'] }, 'ana');
+    end(second.ProcessingJobName, 'Completed', { 'explainability.json': REPORTS.explainability });
+    expect(registry.describeVersion(arn)).toMatchObject({ ModelApprovalStatus: 'Approved', ApprovalDescription: 'Approved by the gates of Fraud: validation:auc >= 0.5; evaluation report; explainability report' });
+    expect(registry.audit(arn).entries.map((e) => [e.Actor, e.ToStatus, e.Outcome])).toEqual([['lathe-gates', 'Approved', 'applied']]);
+  });
+
+  it('approve on a completed model card, and on registration when the gates need nothing more', async () => {
+    const { registry, arn } = await setup();
+    registry.setGates({ ModelPackageGroupName: 'Fraud', MetricRules: [], RequiredReports: ['model-card'], AutoApprove: true });
+    const card = registry.getCard(arn);
+    registry.saveCard({ ModelPackageArn: arn, Content: { ...card.Content, IntendedUse: 'review queue' } }, 'ana');
+    expect(registry.describeVersion(arn).ModelApprovalStatus).toBe('PendingManualApproval');
+    registry.saveCard({ ModelPackageArn: arn, Content: { ...card.Content, IntendedUse: 'review queue', Limitations: 'synthetic', EthicalConsiderations: 'none' } }, 'ana');
+    expect(registry.describeVersion(arn).ModelApprovalStatus).toBe('Approved');
+
+    registry.setGates({ ModelPackageGroupName: 'Fraud', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.5 }], RequiredReports: [], AutoApprove: true });
+    const next = registry.createVersion({ ModelPackageGroupName: 'Fraud', SourceTrainingJobName: 'fraud-xgb' }, 'ana').ModelPackageArn;
+    expect(registry.describeVersion(next).ModelApprovalStatus).toBe('Approved');
+  });
+});
+
 describe('evaluation arguments', () => {
   it('split a long feature-name list over several flags of at most 256 characters, and pass the facet only for bias', () => {
     const names = Array.from({ length: 60 }, (_, i) => `feature_number_${i}`);

@@ -35,7 +35,7 @@ async function registerGated(lathe: Lathe): Promise<string> {
     SourceTrainingJobName: 'fraud-xgb',
   });
   const gates = { ModelPackageGroupName: 'FraudDetectionModels', MetricRules: [{ Metric: 'validation:auc', Op: '>=' as const, Threshold: 0.5 }], RequiredReports: ['evaluation' as const] };
-  expect(await lathe.router.invoke('registry.setGates', gates)).toEqual(gates);
+  expect(await lathe.router.invoke('registry.setGates', gates)).toEqual({ ...gates, AutoApprove: false });
   return ModelPackageArn;
 }
 
@@ -103,7 +103,7 @@ describe('registry gates', () => {
     // A fresh group has no versions, so no metrics to gate on yet, and no gates.
     await lathe.router.invoke('registry.createGroup', { ModelPackageGroupName: 'Empty' });
     expect(await lathe.router.call('registry.setGates', { ModelPackageGroupName: 'Empty', MetricRules: [{ Metric: 'validation:auc', Op: '>=', Threshold: 0.5 }], RequiredReports: [] })).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await lathe.router.invoke('registry.getGates', { ModelPackageGroupName: 'Empty' })).toEqual({ ModelPackageGroupName: 'Empty', MetricRules: [], RequiredReports: [] });
+    expect(await lathe.router.invoke('registry.getGates', { ModelPackageGroupName: 'Empty' })).toEqual({ ModelPackageGroupName: 'Empty', MetricRules: [], RequiredReports: [], AutoApprove: false });
   });
 
   it('registers a model.tar.gz file by file:// or s3:// with lineage, and refuses one that is not there', async () => {
