@@ -8,7 +8,7 @@ import { useRegistryVersionStore } from './registryVersionStore';
 
 /** Versions fetched per page (the contract's maximum). */
 export const VERSIONS_PAGE = 100;
-/** Group pages fetched at most (10,000 groups). */
+/** Group pages fetched at most (10,000 groups); the same cap holds for versions read again. */
 const MAX_GROUP_PAGES = 100;
 /** Groups whose versions are counted for the list; beyond this the count is left out. */
 const COUNTED_GROUPS = 50;
@@ -37,8 +37,12 @@ interface RegistryState {
   gatesError: LatheError | null;
   loadGroups(): Promise<void>;
   ensureLoaded(): void;
-  /** Shows the group's versions and gates (and closes an open version). */
+  /**
+   * Shows the group's versions and gates (and closes an open version). The current group stays as it
+   * is, its open version included; only what failed to load is read again.
+   */
   selectGroup(name: string): Promise<void>;
+  /** Reads the listed versions again: as many rows as are loaded, older pages included. */
   reloadVersions(): Promise<void>;
   loadMoreVersions(): Promise<void>;
   reloadGates(): Promise<void>;
@@ -79,6 +83,7 @@ export const useRegistryStore = create<RegistryState>()((set, get) => {
   };
 
   const describeAll = async (versions: ModelPackageSummary[], request: number) => {
+    if (versions.length === 0) return;
     const described = await Promise.all(versions.map((v) => getBridge().call('registry.describeVersion', { ModelPackageName: v.ModelPackageArn })));
     if (request !== versionsRequest) return;
     set((state) => {
@@ -88,32 +93,46 @@ export const useRegistryStore = create<RegistryState>()((set, get) => {
     });
   };
 
-  const fetchVersions = async (append: boolean): Promise<void> => {
+  /**
+   * 'first': the newest page. 'more': the page after the last one loaded. 'again': from the top, as
+   * many rows as are loaded (so "Show older versions" rows stay); it describes the rows not yet
+   * described and `changed`, or every row when `changed` is 'all'.
+   */
+  const fetchVersions = async (mode: 'first' | 'more' | 'again', changed: string | 'all' = 'all'): Promise<void> => {
     const group = get().selectedGroup;
     if (!group) return;
     const request = ++versionsRequest;
-    const token = append ? get().versionsNextToken : null;
+    const wanted = mode === 'again' ? get().versions.length : 1;
+    let token = mode === 'more' ? get().versionsNextToken : null;
     set({ versionsLoading: true });
-    const result = await getBridge().call('registry.listVersions', {
-      ModelPackageGroupName: group,
-      SortBy: 'CreationTime',
-      SortOrder: 'Descending',
-      MaxResults: VERSIONS_PAGE,
-      ...(token ? { NextToken: token } : {}),
-    });
-    if (request !== versionsRequest) return;
-    if (!result.ok) {
-      set({ versionsLoading: false, versionsError: result.error });
-      return;
+    const fetched: ModelPackageSummary[] = [];
+    for (let page = 0; page < MAX_GROUP_PAGES; page++) {
+      const result = await getBridge().call('registry.listVersions', {
+        ModelPackageGroupName: group,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: VERSIONS_PAGE,
+        ...(token ? { NextToken: token } : {}),
+      });
+      if (request !== versionsRequest) return;
+      if (!result.ok) {
+        set({ versionsLoading: false, versionsError: result.error });
+        return;
+      }
+      // A version created between two pages shifts a row onto the next page: list it once.
+      fetched.push(...result.value.ModelPackageSummaryList.filter((v) => !fetched.some((w) => w.ModelPackageArn === v.ModelPackageArn)));
+      token = result.value.NextToken ?? null;
+      if (!token || fetched.length >= wanted) break;
     }
-    const page = result.value.ModelPackageSummaryList;
+    const known = get().versionDetails;
     set((state) => ({
-      versions: append ? [...state.versions, ...page.filter((v) => !state.versions.some((w) => w.ModelPackageArn === v.ModelPackageArn))] : page,
-      versionsNextToken: result.value.NextToken ?? null,
+      versions: mode === 'more' ? [...state.versions, ...fetched.filter((v) => !state.versions.some((w) => w.ModelPackageArn === v.ModelPackageArn))] : fetched,
+      versionsNextToken: token,
       versionsLoading: false,
       versionsError: null,
     }));
-    await describeAll(page, request);
+    const toDescribe = mode !== 'again' || changed === 'all' ? fetched : fetched.filter((v) => !known[v.ModelPackageArn] || sameName(v.ModelPackageArn, changed));
+    await describeAll(toDescribe, request);
   };
 
   return {
@@ -157,15 +176,19 @@ export const useRegistryStore = create<RegistryState>()((set, get) => {
     },
 
     async selectGroup(name) {
+      if (sameName(get().selectedGroup, name)) {
+        const { versionsError, gatesError } = get();
+        await Promise.all([versionsError ? fetchVersions('again') : null, gatesError ? get().reloadGates() : null]);
+        return;
+      }
       useRegistryVersionStore.getState().close();
-      if (sameName(get().selectedGroup, name) && get().versionsError === null && get().gatesError === null) return;
       set({ selectedGroup: name, versions: [], versionsNextToken: null, versionDetails: {}, versionsError: null, gates: null, gatesError: null });
-      await Promise.all([fetchVersions(false), get().reloadGates()]);
+      await Promise.all([fetchVersions('first'), get().reloadGates()]);
     },
 
-    reloadVersions: () => fetchVersions(false),
+    reloadVersions: () => fetchVersions('again'),
 
-    loadMoreVersions: () => fetchVersions(true),
+    loadMoreVersions: () => fetchVersions('more'),
 
     async reloadGates() {
       const group = get().selectedGroup;
@@ -193,10 +216,10 @@ export const useRegistryStore = create<RegistryState>()((set, get) => {
           break;
         case 'version-created':
           void countVersions(state.groups);
-          if (selected) void get().reloadVersions();
+          if (selected) void fetchVersions('again', change.ModelPackageArn);
           break;
         case 'version-updated':
-          if (selected) void get().reloadVersions();
+          if (selected) void fetchVersions('again', change.ModelPackageArn);
           break;
         case 'gates-set':
           if (selected) void get().reloadGates();

@@ -32,8 +32,11 @@ interface VersionState {
   audit: Part<ApprovalAuditEntry[]>;
   evaluations: Part<EvaluationJob[]>;
   card: Part<ModelCard>;
-  /** What the card editor shows; differs from card.value.Content while unsaved. */
-  cardDraft: ModelCardContent | null;
+  /**
+   * Unsaved model card edits, by ModelPackageArn. They outlive close() (Back, Esc, another group, a
+   * reconnect): reopening the version brings them back. Only a successful save or discardCard drops one.
+   */
+  cardDrafts: Record<string, ModelCardContent>;
   cardSaving: boolean;
   cardSaveError: LatheError | null;
   /** The Run evaluation form's values: kept across tabs and after an error. */
@@ -50,6 +53,8 @@ interface VersionState {
   runEvaluation(request: EvaluateRequest): Promise<LatheError | null>;
   editCard(field: ModelCardField, text: string): void;
   saveCard(): Promise<boolean>;
+  /** Drops the open version's unsaved card edits: the editor shows the card main has. */
+  discardCard(): void;
   exportCard(format: ModelCardExport['Format']): Promise<Result<ModelCardExport>>;
   /** From main's registry.changed: re-reads what the change touched of the open version. */
   registryChanged(change: RegistryChange): void;
@@ -65,7 +70,6 @@ function closed() {
     audit: EMPTY_PART,
     evaluations: EMPTY_PART,
     card: EMPTY_PART,
-    cardDraft: null,
     cardSaving: false,
     cardSaveError: null,
     evaluationDraft: EMPTY_EVALUATION,
@@ -77,6 +81,20 @@ function closed() {
 export function cardDirty(card: ModelCard | null, draft: ModelCardContent | null): boolean {
   if (!card || !draft) return false;
   return MODEL_CARD_FIELDS.some((field) => card.Content[field] !== draft[field]);
+}
+
+/** What the card editor shows for the open version: its unsaved edits, else the card main has. */
+export function selectCardDraft(state: Pick<VersionState, 'arn' | 'card' | 'cardDrafts'>): ModelCardContent | null {
+  if (!state.arn) return null;
+  return state.cardDrafts[state.arn] ?? state.card.value?.Content ?? null;
+}
+
+/** `drafts` with `arn`'s draft set, or dropped when `draft` is null. */
+function withDraft(drafts: Record<string, ModelCardContent>, arn: string, draft: ModelCardContent | null): Record<string, ModelCardContent> {
+  const next = { ...drafts };
+  if (draft) next[arn] = draft;
+  else delete next[arn];
+  return next;
 }
 
 async function read(part: PartName, arn: string): Promise<Result<unknown>> {
@@ -117,8 +135,11 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
     }
     if (part === 'card') {
       const card = result.value as ModelCard;
-      // Edits in progress stay; an untouched editor follows the card main has.
-      set((state) => ({ card: { value: card, error: null, loading: false }, cardDraft: cardDirty(state.card.value, state.cardDraft) ? state.cardDraft : { ...card.Content } }));
+      // Edits in progress stay (an untouched editor follows the card main has); a draft main's card now matches is dropped.
+      set((state) => {
+        const draft = state.cardDrafts[arn];
+        return { card: { value: card, error: null, loading: false }, ...(draft && !cardDirty(card, draft) ? { cardDrafts: withDraft(state.cardDrafts, arn, null) } : {}) };
+      });
       return;
     }
     set({ [part]: { value: result.value, error: null, loading: false } });
@@ -126,6 +147,7 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
 
   return {
     ...closed(),
+    cardDrafts: {},
     tab: 'overview',
 
     open(arn) {
@@ -153,7 +175,8 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
         ...(comment.trim() ? { ApprovalDescription: comment.trim() } : {}),
         ...(overrideReason !== undefined ? { LatheOverrideReason: overrideReason } : {}),
       });
-      // Applied or refused, the attempt is in the audit trail (a refusal sends no registry.changed).
+      // Applied or refused, the attempt is in the audit trail. main also sends registry.changed
+      // (version-updated, or approval-refused); reading now shows it without waiting for the event.
       void reload('audit');
       if (!result.ok) {
         void reload('evidence');
@@ -178,23 +201,37 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
     },
 
     editCard(field, text) {
-      set((state) => (state.cardDraft ? { cardDraft: { ...state.cardDraft, [field]: text } } : {}));
+      set((state) => {
+        const current = selectCardDraft(state);
+        if (!state.arn || !current) return {};
+        const draft = { ...current, [field]: text };
+        // Typed back to what main has: nothing unsaved is left.
+        return { cardDrafts: withDraft(state.cardDrafts, state.arn, cardDirty(state.card.value, draft) ? draft : null) };
+      });
     },
 
     async saveCard() {
-      const { arn, cardDraft } = get();
-      if (!arn || !cardDraft) return false;
+      const arn = get().arn;
+      const content = selectCardDraft(get());
+      if (!arn || !content) return false;
       set({ cardSaving: true, cardSaveError: null });
-      const result = await getBridge().call('registry.saveCard', { ModelPackageArn: arn, Content: cardDraft });
+      const result = await getBridge().call('registry.saveCard', { ModelPackageArn: arn, Content: content });
+      // Saved: the draft sent is done, even if the version was closed meanwhile. What was typed
+      // while saving stays a draft: only the part main has now is "saved".
+      if (result.ok) set((state) => (state.cardDrafts[arn] && !cardDirty(result.value, state.cardDrafts[arn]) ? { cardDrafts: withDraft(state.cardDrafts, arn, null) } : {}));
       if (get().arn !== arn) return false;
       if (!result.ok) {
         set({ cardSaving: false, cardSaveError: result.error });
         return false;
       }
-      // Keep what was typed while saving: only the part main has now is "saved".
       set({ cardSaving: false, card: { value: result.value, error: null, loading: false } });
       void reload('evidence');
       return true;
+    },
+
+    discardCard() {
+      const arn = get().arn;
+      if (arn) set((state) => ({ cardDrafts: withDraft(state.cardDrafts, arn, null), cardSaveError: null }));
     },
 
     exportCard(format) {
@@ -207,27 +244,31 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
       const { arn, description } = get();
       if (!arn) return;
       const mine = sameName(change.ModelPackageArn, arn);
-      const group = description.value?.ModelPackageGroupName;
+      // Another version of the group approved, rejected, evaluated or reported on may be (or have
+      // been) the champion: the open version's deltas are read again.
+      const sameGroup = mine || sameName(change.ModelPackageGroupName, description.value?.ModelPackageGroupName);
       switch (change.kind) {
         case 'version-updated':
           if (mine) {
             void reload('description');
             void reload('audit');
           }
-          // Another version approved or rejected may change the champion.
-          if (mine || sameName(change.ModelPackageGroupName, group)) void reload('evidence');
+          if (sameGroup) void reload('evidence');
+          break;
+        case 'approval-refused':
+          // The refused attempt is a new audit row; the refusal re-checked the gates.
+          if (mine) {
+            void reload('audit');
+            void reload('evidence');
+          }
           break;
         case 'evaluation-changed':
-          if (mine) {
-            void reload('evaluations');
-            void reload('evidence');
-          }
+          if (mine) void reload('evaluations');
+          if (sameGroup) void reload('evidence');
           break;
         case 'report-added':
-          if (mine) {
-            void reload('evidence');
-            void reload('card');
-          }
+          if (mine) void reload('card');
+          if (sameGroup) void reload('evidence');
           break;
         case 'card-saved':
           if (mine) {
@@ -236,7 +277,7 @@ export const useRegistryVersionStore = create<VersionState>()((set, get) => {
           }
           break;
         case 'gates-set':
-          if (sameName(change.ModelPackageGroupName, group)) void reload('evidence');
+          if (sameGroup) void reload('evidence');
           break;
         default:
           break;

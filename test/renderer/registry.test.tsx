@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../../main/contract/result';
-import { arnOf, description, GROUP, openRegistry, registryBridge, resetRegistry, summary } from './registryFixtures';
+import { arnOf, description, GATES, GROUP, openRegistry, registryBridge, resetRegistry, summary } from './registryFixtures';
 import { FakeBridge } from './fakeBridge';
 import { resetRenderer } from './harness';
 
@@ -69,6 +69,38 @@ describe('Registry pane: versions', () => {
     await waitFor(() => expect(screen.getByTestId('registry-version-status-1').textContent).toBe('Approved'));
   });
 
+  it('keeps the older versions it showed when a version is created or updated', async () => {
+    const versions = Array.from({ length: 150 }, (_, i) => summary(150 - i));
+    const { bridge } = registryBridge({}, {
+      'registry.listVersions': ({ NextToken, MaxResults }) => {
+        const start = NextToken ? Number(NextToken) : 0;
+        const end = start + (MaxResults ?? 10);
+        return ok({ ModelPackageSummaryList: versions.slice(start, end), ...(end < versions.length ? { NextToken: String(end) } : {}) });
+      },
+    });
+    const rows = () => screen.getAllByTestId(/^registry-version-row-\d+$/).length;
+    await openRegistry(bridge);
+    await screen.findByTestId('registry-version-row-51', {}, { timeout: 10_000 });
+    expect(rows()).toBe(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Show older versions' }));
+    await waitFor(() => expect(rows()).toBe(150));
+
+    versions.unshift(summary(151));
+    act(() => bridge.emit('registry.changed', { kind: 'version-created', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(151) }));
+    await screen.findByTestId('registry-version-row-151');
+    expect(rows()).toBe(151);
+    expect(screen.getByTestId('registry-version-row-1')).toBeTruthy();
+
+    const described = bridge.callsTo('registry.describeVersion').length;
+    versions[150] = summary(1, 'Approved');
+    act(() => bridge.emit('registry.changed', { kind: 'version-updated', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(1), ModelApprovalStatus: 'Approved' }));
+    await waitFor(() => expect(screen.getByTestId('registry-version-status-1').textContent).toBe('Approved'));
+    expect(rows()).toBe(151);
+    // Only the version that changed is described again, not all 151.
+    expect(bridge.callsTo('registry.describeVersion').slice(described)).toEqual([{ ModelPackageName: arnOf(1) }]);
+    expect(bridge.callsTo('registry.listVersions').every((request) => ((request as { MaxResults?: number }).MaxResults ?? 0) <= 100)).toBe(true);
+  });
+
   it('opens a version with Enter on its row, and goes back with Esc', async () => {
     const { bridge } = registryBridge();
     await openRegistry(bridge);
@@ -89,10 +121,10 @@ describe('Registry pane: versions', () => {
 
 describe('Registry pane: gates', () => {
   it('shows the rules and required reports, and saves an edited set', async () => {
-    const { bridge } = registryBridge({}, { 'registry.setGates': (request) => ok({ ModelPackageGroupName: GROUP, MetricRules: request.MetricRules, RequiredReports: request.RequiredReports }) });
+    const { bridge } = registryBridge({}, { 'registry.setGates': (request) => ok({ ModelPackageGroupName: GROUP, MetricRules: request.MetricRules, RequiredReports: request.RequiredReports, AutoApprove: request.AutoApprove ?? false }) });
     await openRegistry(bridge);
     const gates = await screen.findByTestId('registry-gates', {}, { timeout: 10_000 });
-    expect(gates.textContent).toBe('Metric rulesvalidation:auc ≥ 0.5Required reportsEvaluation report');
+    expect(gates.textContent).toBe('Metric rulesvalidation:auc ≥ 0.5Required reportsEvaluation reportApprovalBy a person');
     fireEvent.click(screen.getByRole('button', { name: 'Edit gates' }));
     fireEvent.change(screen.getByLabelText('Threshold of rule 1'), { target: { value: '0.9' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add rule' }));
@@ -100,8 +132,13 @@ describe('Registry pane: gates', () => {
     fireEvent.change(screen.getByLabelText('Comparison of rule 2'), { target: { value: '<' } });
     fireEvent.change(screen.getByLabelText('Threshold of rule 2'), { target: { value: '0.2' } });
     fireEvent.click(screen.getByLabelText('Bias report'));
+    fireEvent.click(screen.getByLabelText('Approve a pending version automatically once it meets every gate'));
     fireEvent.click(screen.getByRole('button', { name: 'Save gates' }));
-    await waitFor(() => expect(screen.getByTestId('registry-gates').textContent).toBe('Metric rulesvalidation:auc ≥ 0.9validation:logloss < 0.2Required reportsEvaluation report, Bias report'));
+    await waitFor(() =>
+      expect(screen.getByTestId('registry-gates').textContent).toBe(
+        'Metric rulesvalidation:auc ≥ 0.9validation:logloss < 0.2Required reportsEvaluation report, Bias reportApprovalAutomatic once every gate is met (recorded as lathe-gates)',
+      ),
+    );
     expect(bridge.callsTo('registry.setGates')).toEqual([
       {
         ModelPackageGroupName: GROUP,
@@ -110,8 +147,44 @@ describe('Registry pane: gates', () => {
           { Metric: 'validation:logloss', Op: '<', Threshold: 0.2 },
         ],
         RequiredReports: ['evaluation', 'bias'],
+        AutoApprove: true,
       },
     ]);
+  });
+
+  it('asks for a gate before approving automatically', async () => {
+    const { bridge } = registryBridge({}, {});
+    await openRegistry(bridge);
+    await screen.findByTestId('registry-gates', {}, { timeout: 10_000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Edit gates' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove rule 1' }));
+    fireEvent.click(screen.getByLabelText('Evaluation report'));
+    fireEvent.click(screen.getByLabelText('Approve a pending version automatically once it meets every gate'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save gates' }));
+    expect((await screen.findByText('Add a metric rule or a required report for the gates to decide on')).id).toBe('gates-auto-approve-error');
+    expect(bridge.callsTo('registry.setGates')).toHaveLength(0);
+  });
+
+  it('offers no editor until the gates are read, so a failed read cannot be saved over the real gates', async () => {
+    let reads = 0;
+    const { bridge } = registryBridge({}, { 'registry.getGates': () => (++reads === 1 ? fail('unavailable', 'the registry store is locked by another Lathe; close it and try again') : ok(GATES)) });
+    await openRegistry(bridge);
+    const section = await screen.findByRole('region', { name: 'Approval gates' }, { timeout: 10_000 });
+    const alert = await within(section).findByRole('alert');
+    expect(alert.textContent).toContain('Could not read the gates');
+    expect(alert.textContent).toContain('the registry store is locked by another Lathe; close it and try again');
+    const edit = within(section).getByRole('button', { name: 'Edit gates' });
+    expect(edit.hasAttribute('disabled')).toBe(true);
+    fireEvent.click(edit);
+    expect(screen.queryByRole('form', { name: 'Edit gates' })).toBeNull();
+
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.getByTestId('registry-gates').textContent).toBe('Metric rulesvalidation:auc ≥ 0.5Required reportsEvaluation reportApprovalBy a person'));
+    expect(within(section).queryByRole('alert')).toBeNull();
+    fireEvent.click(within(section).getByRole('button', { name: 'Edit gates' }));
+    expect((screen.getByLabelText('Metric of rule 1') as HTMLInputElement).value).toBe('validation:auc');
+    expect(screen.getByLabelText('Evaluation report')).toHaveProperty('checked', true);
+    expect(bridge.callsTo('registry.setGates')).toHaveLength(0);
   });
 
   it('puts an unknown metric refused by main on the rule it came from, and a blank threshold before sending', async () => {

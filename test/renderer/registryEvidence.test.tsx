@@ -113,6 +113,37 @@ describe('Registry version: evidence', () => {
     expect(bias.getAllByRole<HTMLTableRowElement>('row').slice(1).map((row) => [...row.cells].map((td) => td.textContent))).toEqual([['Pre-training', 'day', '?', 'NaN', '—']]);
     expect(screen.getByTestId('registry-gate-check')).toBeTruthy();
   });
+
+  it('reads the champion deltas again when another version of the group is reported on, evaluated or updated', async () => {
+    const against = (champion: number, value: number) =>
+      evidence(1, { Champion: { ModelPackageArn: arnOf(champion), ModelPackageVersion: champion }, Metrics: [{ Name: 'validation:auc', Value: 0.97, Source: 'training', ChampionValue: value, Delta: 0.97 - value }] });
+    const { bridge, state } = registryBridge({ evidence: against(2, 0.95) });
+    await openVersion(bridge, 1, 'Evidence');
+    const metrics = await screen.findByTestId('registry-evidence-metrics');
+    const aucRow = () => [...within(screen.getByTestId('registry-evidence-metrics')).getByText('validation:auc').closest('tr')!.cells].map((td) => td.textContent);
+    expect(within(metrics).getAllByRole('columnheader')[3]!.textContent).toBe('Champion (v2)');
+    expect(aucRow()).toEqual(['validation:auc', 'training job', '0.97', '0.95', '+0.02']);
+
+    // The champion's own evaluation filed a report with a better AUC.
+    state.evidence = against(2, 0.96);
+    act(() => bridge.emit('registry.changed', { kind: 'report-added', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(2) }));
+    await waitFor(() => expect(aucRow()).toEqual(['validation:auc', 'training job', '0.97', '0.96', '+0.01']));
+
+    state.evidence = against(2, 0.9);
+    act(() => bridge.emit('registry.changed', { kind: 'evaluation-changed', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(2) }));
+    await waitFor(() => expect(aucRow()).toEqual(['validation:auc', 'training job', '0.97', '0.9', '+0.07']));
+
+    // Version 3 approved: it is the champion now.
+    state.evidence = against(3, 0.99);
+    act(() => bridge.emit('registry.changed', { kind: 'version-updated', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(3), ModelApprovalStatus: 'Approved' }));
+    await waitFor(() => expect(within(screen.getByTestId('registry-evidence-metrics')).getAllByRole('columnheader')[3]!.textContent).toBe('Champion (v3)'));
+    expect(aucRow()).toEqual(['validation:auc', 'training job', '0.97', '0.99', '−0.02']);
+
+    // Another group's news leaves the evidence alone (a read would be asked for at once).
+    const reads = bridge.callsTo('registry.evidence').length;
+    act(() => bridge.emit('registry.changed', { kind: 'report-added', ModelPackageGroupName: 'ChurnModels', ModelPackageArn: 'arn:aws:sagemaker:local:000000000000:model-package/churnmodels/1' }));
+    expect(bridge.callsTo('registry.evidence')).toHaveLength(reads);
+  });
 });
 
 describe('Registry version: evaluations', () => {
@@ -163,6 +194,38 @@ describe('Registry version: evaluations', () => {
     fireEvent.click(screen.getByRole('tab', { name: 'Evaluations' }));
     expect((screen.getByLabelText('Test data') as HTMLInputElement).value).toBe('s3://lathe-demo/fraud/tset');
   });
+
+  it('sends a picked or typed absolute path as a file:// URI, and URIs as given', async () => {
+    const listing = (path: string, parent: string, entries: Array<{ name: string; path: string; kind: 'file' | 'directory' }>) => ok({ path, parent, entries: entries.map((e) => ({ ...e, size: 10, modified: '' })), truncated: false });
+    const { bridge } = registryBridge({}, {
+      'registry.evaluate': () => ok({ ProcessingJobName: 'eval-frauddetectionmodels-v1-abc', ProcessingJobArn: 'arn:job' }),
+      'files.list': ({ path }) =>
+        path === '/home/ana/fraud' ? listing('/home/ana/fraud', '/home/ana', [{ name: 'test.csv', path: '/home/ana/fraud/test.csv', kind: 'file' }]) : listing('/home/ana', '/home', [{ name: 'fraud', path: '/home/ana/fraud', kind: 'directory' }]),
+    });
+    await openVersion(bridge, 1, 'Evaluations');
+    fireEvent.click(await screen.findByRole('button', { name: 'Browse for the test data' }));
+    const picker = await screen.findByRole('dialog');
+    fireEvent.click(await within(picker).findByText('fraud'));
+    fireEvent.click(await within(picker).findByText('test.csv'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect((screen.getByLabelText('Test data') as HTMLInputElement).value).toBe('/home/ana/fraud/test.csv');
+    fireEvent.click(screen.getByRole('button', { name: 'Run evaluation' }));
+    await waitFor(() => expect(bridge.callsTo('registry.evaluate')).toHaveLength(1));
+
+    for (const typed of ['/home/ana/my data/test.csv', 'file:///home/ana/fraud/', 's3://lathe-demo/fraud/test']) {
+      fireEvent.change(screen.getByLabelText('Test data'), { target: { value: typed } });
+      fireEvent.click(screen.getByRole('button', { name: 'Run evaluation' }));
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Run evaluation' }).hasAttribute('disabled')).toBe(false));
+    }
+    await waitFor(() => expect(bridge.callsTo('registry.evaluate')).toHaveLength(4));
+    expect(bridge.callsTo('registry.evaluate').map((request) => (request as { TestDataUrl: string }).TestDataUrl)).toEqual([
+      'file:///home/ana/fraud/test.csv',
+      'file:///home/ana/my%20data/test.csv',
+      'file:///home/ana/fraud/',
+      's3://lathe-demo/fraud/test',
+    ]);
+    expect(screen.getByRole('status').textContent).toContain('Evaluation started on s3://lathe-demo/fraud/test');
+  });
 });
 
 describe('Registry version: audit trail', () => {
@@ -182,6 +245,21 @@ describe('Registry version: audit trail', () => {
     expect(rows[0]!.cells[4]!.textContent).toBe('approved after reviewOverride reason: evaluation runs nightly; approved for the canary only');
     expect(rows[1]!.cells[3]!.textContent).toBe('refused');
     expect(rows[1]!.cells[1]!.textContent).toBe('me');
+  });
+
+  it('shows an approval refused elsewhere (the CLI, the SDK) as soon as main announces it', async () => {
+    const { bridge, state } = registryBridge();
+    await openVersion(bridge, 1, 'Audit trail');
+    expect((await screen.findByTestId('audit-empty')).textContent).toContain('No approval attempts yet.');
+    state.audit = [auditEntry(1, 'refused', { Comment: 'approved from the notebook' })];
+    state.evidence = evidence(1, { GateCheck: { Passed: false, Unmet: ['validation:auc >= 0.99: 0.97'] } });
+    act(() => bridge.emit('registry.changed', { kind: 'approval-refused', ModelPackageGroupName: GROUP, ModelPackageArn: arnOf(1) }));
+    const row = await screen.findByTestId('audit-row-1');
+    expect(row.dataset.outcome).toBe('refused');
+    expect(row.textContent).toContain('approved from the notebook');
+    // The refusal re-checked the gates: the Evidence tab has them as they are now.
+    fireEvent.click(screen.getByRole('tab', { name: 'Evidence' }));
+    expect((await screen.findByTestId('registry-gate-check')).textContent).toContain('validation:auc >= 0.99: 0.97');
   });
 });
 

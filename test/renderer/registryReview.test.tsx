@@ -100,6 +100,65 @@ describe('Registry version: the review dialog', () => {
 });
 
 describe('Registry version: the model card', () => {
+  it('keeps unsaved edits per version through Back, Esc and a click on the current group, until saved or discarded', async () => {
+    const { bridge, state } = registryBridge({}, {
+      'registry.saveCard': ({ Content }) => {
+        if (Content.Owner === '') return fail('unavailable', 'the registry store is locked by another Lathe; close it and try again');
+        state.card = card({ Content, Saved: true, LastModifiedTime: '2026-03-02T09:00:00.000Z', LastModifiedBy: 'me' });
+        return ok(state.card);
+      },
+    });
+    const reopen = async (n: number) => {
+      fireEvent.click(await screen.findByRole('button', { name: `Version ${n}` }));
+      await screen.findByRole('heading', { level: 1, name: new RegExp(`^Version ${n}`) });
+      if (screen.getByRole('tab', { name: 'Model card' }).getAttribute('aria-selected') !== 'true') fireEvent.click(screen.getByRole('tab', { name: 'Model card' }));
+      return (await screen.findByLabelText('Intended use')) as HTMLTextAreaElement;
+    };
+    await openVersion(bridge, 1, 'Model card');
+    fireEvent.change(await screen.findByLabelText('Intended use'), { target: { value: 'Score card transactions for fraud review.' } });
+    expect(screen.getByTestId('card-state').textContent).toBe('Unsaved changes');
+
+    // Back, and open it again: the edit and its marker are there.
+    fireEvent.click(screen.getByRole('button', { name: 'Back to versions' }));
+    expect(screen.queryByTestId('registry-version')).toBeNull();
+    expect((await reopen(1)).value).toBe('Score card transactions for fraud review.');
+    expect(screen.getByTestId('card-state').textContent).toBe('Unsaved changes');
+
+    // Clicking the group the version belongs to leaves the version open.
+    fireEvent.click(screen.getByTestId(`registry-group-${GROUP}`));
+    expect(screen.getByTestId('registry-version')).toBeTruthy();
+    expect((screen.getByLabelText('Intended use') as HTMLTextAreaElement).value).toBe('Score card transactions for fraud review.');
+
+    // Another version has its own card; Esc back, and version 1 still has its edit.
+    fireEvent.click(screen.getByRole('button', { name: 'Back to versions' }));
+    expect((await reopen(2)).value).toBe('');
+    expect(screen.getByTestId('card-state').textContent).not.toBe('Unsaved changes');
+    fireEvent.keyDown(screen.getByTestId('registry-version'), { key: 'Escape' });
+    expect((await reopen(1)).value).toBe('Score card transactions for fraud review.');
+
+    // A failed save keeps the draft; Discard changes drops it, for good.
+    fireEvent.change(screen.getByLabelText('Owner'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('the registry store is locked by another Lathe');
+    fireEvent.click(screen.getByRole('button', { name: 'Back to versions' }));
+    expect((await reopen(1)).value).toBe('Score card transactions for fraud review.');
+    fireEvent.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect((screen.getByLabelText('Intended use') as HTMLTextAreaElement).value).toBe('');
+    expect((screen.getByLabelText('Owner') as HTMLTextAreaElement).value).toBe('me');
+    expect(screen.getByTestId('card-state').textContent).toBe('Not saved yet: prefilled from the training job and evaluation');
+    expect(screen.queryByRole('button', { name: 'Discard changes' })).toBeNull();
+
+    // Saved: nothing unsaved comes back.
+    fireEvent.change(screen.getByLabelText('Limitations'), { target: { value: 'Trained on synthetic data.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.getByTestId('card-state').textContent).toMatch(/^Saved .* by me$/));
+    fireEvent.click(screen.getByRole('button', { name: 'Back to versions' }));
+    expect((await reopen(1)).value).toBe('');
+    expect((screen.getByLabelText('Limitations') as HTMLTextAreaElement).value).toBe('Trained on synthetic data.');
+    expect(screen.getByTestId('card-state').textContent).toMatch(/^Saved .* by me$/);
+    expect(bridge.callsTo('registry.saveCard')).toHaveLength(2);
+  });
+
   it('edits the prefilled card, lists what is missing, saves with Ctrl+S, and exports Markdown and HTML as downloads', async () => {
     const saved: ModelCardContent[] = [];
     const { bridge, state } = registryBridge({}, {

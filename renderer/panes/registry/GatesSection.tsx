@@ -31,6 +31,8 @@ function GatesSummary({ gates }: { gates: GroupGates }) {
       </dd>
       <dt>Required reports</dt>
       <dd>{gates.RequiredReports.length === 0 ? <span className="muted">None</span> : gates.RequiredReports.map((kind) => REPORT_LABELS[kind]).join(', ')}</dd>
+      <dt>Approval</dt>
+      <dd>{gates.AutoApprove ? 'Automatic once every gate is met (recorded as lathe-gates)' : 'By a person'}</dd>
     </dl>
   );
 }
@@ -81,7 +83,7 @@ function RuleRow({ rule, index, errors, listId, edit, remove }: { rule: RuleDraf
   );
 }
 
-function GatesEditor({ group, gates, knownMetrics, onDone }: { group: string; gates: GroupGates | null; knownMetrics: string[]; onDone(): void }) {
+function GatesEditor({ group, gates, knownMetrics, onDone }: { group: string; gates: GroupGates; knownMetrics: string[]; onDone(): void }) {
   const saveGates = useRegistryStore((s) => s.saveGates);
   const [draft, setDraft] = useState<GatesDraft>(() => draftOf(gates));
   const [errors, setErrors] = useState<GatesErrors>({});
@@ -143,6 +145,14 @@ function GatesEditor({ group, gates, knownMetrics, onDone }: { group: string; ga
         ))}
         <FieldError id="gates-reports-error" message={errors.reports} />
       </fieldset>
+      <fieldset className="form-section">
+        <legend>Approval</legend>
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.autoApprove} aria-describedby="gates-auto-approve-error" onChange={(e) => setDraft((d) => ({ ...d, autoApprove: e.target.checked }))} />
+          Approve a pending version automatically once it meets every gate
+        </label>
+        <FieldError id="gates-auto-approve-error" message={errors.autoApprove} />
+      </fieldset>
       {errors.form && <ErrorState title="Could not save the gates" error={{ code: 'invalid-argument', message: errors.form }} />}
       <div className="toolbar">
         <button type="submit" className="button button-primary" disabled={saving}>
@@ -156,7 +166,10 @@ function GatesEditor({ group, gates, knownMetrics, onDone }: { group: string; ga
   );
 }
 
-/** The group's approval gates, and an editor for them. */
+/**
+ * The group's approval gates, and an editor for them. Editing starts from the gates main has, so it
+ * waits for them: saving an editor opened without them would replace the real gates with none.
+ */
 export function GatesSection({ group, knownMetrics }: { group: string; knownMetrics: string[] }) {
   const gates = useRegistryStore((s) => s.gates);
   const error = useRegistryStore((s) => s.gatesError);
@@ -169,13 +182,13 @@ export function GatesSection({ group, knownMetrics }: { group: string; knownMetr
           <ShieldCheck size={13} aria-hidden="true" /> Approval gates
         </h2>
         {!editing && (
-          <button type="button" className="button button-small" onClick={() => setEditing(true)} disabled={!gates && !error}>
+          <button type="button" className="button button-small" onClick={() => setEditing(true)} disabled={!gates} title={gates ? undefined : error ? 'The gates could not be read: try again first' : 'Loading the gates…'}>
             <Pencil size={12} aria-hidden="true" /> Edit gates
           </button>
         )}
       </header>
       {error && <ErrorState title="Could not read the gates" error={error} onRetry={() => void reload()} />}
-      {editing ? <GatesEditor group={group} gates={gates} knownMetrics={knownMetrics} onDone={() => setEditing(false)} /> : gates ? <GatesSummary gates={gates} /> : !error && <p className="muted">Loading the gates…</p>}
+      {editing && gates ? <GatesEditor group={group} gates={gates} knownMetrics={knownMetrics} onDone={() => setEditing(false)} /> : gates ? <GatesSummary gates={gates} /> : !error && <p className="muted">Loading the gates…</p>}
     </section>
   );
 }

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import { CircleCheck, Download, Save } from 'lucide-react';
+import { CircleCheck, Download, Save, Undo2 } from 'lucide-react';
 import { MODEL_CARD_FIELDS, type ModelCardContent, type ModelCardExport, type ModelCardField } from '../../../main/contract/registry';
 import type { LatheError } from '../../../main/contract/result';
 import { ErrorState } from '../../components/ErrorState';
-import { cardDirty, useRegistryVersionStore } from '../../state/registryVersionStore';
+import { cardDirty, selectCardDraft, useRegistryVersionStore } from '../../state/registryVersionStore';
 import { downloadText } from './download';
 import { formatTime } from './registryFormat';
 
@@ -32,14 +32,18 @@ export function missingOf(content: ModelCardContent): ModelCardField[] {
   return MODEL_CARD_FIELDS.filter((field) => content[field].trim() === '');
 }
 
-/** The version's model card: six sections, saved with the button or Ctrl+S, exported as Markdown or HTML. */
+/**
+ * The version's model card: six sections, saved with the button or Ctrl+S, exported as Markdown or
+ * HTML. Unsaved edits stay with the version (leaving it does not lose them) until saved or discarded.
+ */
 export function ModelCardTab() {
   const card = useRegistryVersionStore((s) => s.card);
-  const draft = useRegistryVersionStore((s) => s.cardDraft);
+  const draft = useRegistryVersionStore(selectCardDraft);
   const saving = useRegistryVersionStore((s) => s.cardSaving);
   const saveError = useRegistryVersionStore((s) => s.cardSaveError);
   const edit = useRegistryVersionStore((s) => s.editCard);
   const save = useRegistryVersionStore((s) => s.saveCard);
+  const discard = useRegistryVersionStore((s) => s.discardCard);
   const exportCard = useRegistryVersionStore((s) => s.exportCard);
   const reload = useRegistryVersionStore((s) => s.reload);
   const [exportError, setExportError] = useState<LatheError | null>(null);
@@ -105,6 +109,11 @@ export function ModelCardTab() {
         <button type="submit" className="button button-primary" disabled={saving || (!dirty && card.value.Saved)} title="Save (Ctrl+S)">
           <Save size={14} aria-hidden="true" /> {saving ? 'Saving…' : 'Save'}
         </button>
+        {dirty && (
+          <button type="button" className="button" onClick={discard} disabled={saving} title="Drop the unsaved edits and show the saved card">
+            <Undo2 size={14} aria-hidden="true" /> Discard changes
+          </button>
+        )}
         <button type="button" className="button" onClick={() => void download('markdown')}>
           <Download size={14} aria-hidden="true" /> Export Markdown
         </button>

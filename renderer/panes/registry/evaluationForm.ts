@@ -1,6 +1,7 @@
 /** The "Run evaluation" form as pure functions: the draft, its request, errors by field. */
 import type { EvaluateRequest } from '../../../main/contract/registrySchemas';
 import type { LatheError } from '../../../main/contract/result';
+import { toDataUri } from '../../lib/jobs';
 import { issuesOf } from './registryFormat';
 
 export interface EvaluationDraft {
@@ -32,7 +33,7 @@ function isLocation(text: string): boolean {
   return /^(s3|file):\/\//.test(text) || text.startsWith('/') || /^[A-Za-z]:[\\/]/.test(text);
 }
 
-/** The draft as registry.evaluate takes it, or what to fix. */
+/** The draft as registry.evaluate takes it, or what to fix: a plain path is sent as a file:// URI, as the job form does. */
 export function toEvaluateRequest(arn: string, draft: EvaluationDraft): { request: EvaluateRequest } | { errors: EvaluationErrors } {
   const errors: EvaluationErrors = {};
   const testData = draft.testData.trim();
@@ -67,7 +68,7 @@ export function toEvaluateRequest(arn: string, draft: EvaluationDraft): { reques
   return {
     request: {
       ModelPackageArn: arn,
-      TestDataUrl: testData,
+      TestDataUrl: toDataUri(testData),
       ...(names.length > 0 ? { FeatureNames: names } : {}),
       ...(facet ? { Facet: facet } : {}),
     },

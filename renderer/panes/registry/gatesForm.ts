@@ -15,6 +15,8 @@ export interface RuleDraft {
 export interface GatesDraft {
   rules: RuleDraft[];
   reports: ReportKind[];
+  /** Approve a pending version by itself once it meets every gate. */
+  autoApprove: boolean;
 }
 
 /** Field errors: `rules.<i>.metric`, `rules.<i>.threshold`, `reports`, and `form` for the rest. */
@@ -37,6 +39,7 @@ export function draftOf(gates: GroupGates | null): GatesDraft {
   return {
     rules: (gates?.MetricRules ?? []).map((rule) => ({ key: nextKey++, metric: rule.Metric, op: rule.Op, threshold: String(rule.Threshold) })),
     reports: [...(gates?.RequiredReports ?? [])],
+    autoApprove: gates?.AutoApprove ?? false,
   };
 }
 
@@ -54,9 +57,10 @@ export function toGatesRequest(group: string, draft: GatesDraft): { request: Set
     if (!Number.isFinite(threshold)) errors[`rules.${i}.threshold`] = 'Give a number, e.g. 0.9';
     return { Metric: metric, Op: rule.op, Threshold: threshold };
   });
+  if (draft.autoApprove && rules.length === 0 && draft.reports.length === 0) errors.autoApprove = 'Add a metric rule or a required report for the gates to decide on';
   if (Object.keys(errors).length > 0) return { errors };
   const reports = REPORT_KINDS.filter((kind) => draft.reports.includes(kind));
-  return { request: { ModelPackageGroupName: group, MetricRules: rules, RequiredReports: reports } };
+  return { request: { ModelPackageGroupName: group, MetricRules: rules, RequiredReports: reports, AutoApprove: draft.autoApprove } };
 }
 
 /**
@@ -75,6 +79,7 @@ export function gatesErrorsOf(error: LatheError, draft: GatesDraft): GatesErrors
     const [top, index, field] = issue.path;
     if (top === 'MetricRules' && index !== undefined && field) errors[`rules.${index}.${field === 'Metric' ? 'metric' : field === 'Threshold' ? 'threshold' : 'op'}`] = issue.message;
     else if (top === 'RequiredReports') errors.reports = issue.message;
+    else if (top === 'AutoApprove') errors.autoApprove = issue.message;
   }
   return errors;
 }
