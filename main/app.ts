@@ -36,6 +36,9 @@ import { RunArtifacts } from './experiments/runArtifacts';
 import { registerRegistryHandlers, registerRegistryOperations } from './registry/registryHandlers';
 import { RegistryService } from './registry/registryService';
 import { RegistryStore } from './registry/registryStore';
+import { registerEndpointHandlers, registerEndpointOperations } from './endpoints/endpointHandlers';
+import { EndpointService } from './endpoints/endpointService';
+import { EndpointStore } from './endpoints/endpointStore';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -80,6 +83,7 @@ export interface Lathe {
   readonly processing: ProcessingService;
   readonly experiments: ExperimentsService;
   readonly registry: RegistryService;
+  readonly endpoints: EndpointService;
   /** Whether this Lathe runs the data folder's jobs (another one may hold runner.lock). */
   readonly runsJobs: boolean;
   readonly server: LoopbackServer | null;
@@ -192,6 +196,19 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     registerTrainingHandlers(router, training, processing);
     const registry = owned.add(new RegistryService({ store: new RegistryStore(store), bus, training, lineage: experiments, processing, logger: logger.child('registry') }));
     registerRegistryHandlers(router, registry);
+    const endpoints = new EndpointService({
+      store: new EndpointStore(store),
+      bus,
+      logger: logger.child('endpoints'),
+      home: layout.home,
+      objectStore: training.objectStore,
+      registry,
+      python: jobOptions.python,
+      pythonPath: jobOptions.pythonPath,
+      serve: runJobs,
+    });
+    owned.add({ dispose: () => endpoints.dispose() });
+    registerEndpointHandlers(router, endpoints);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -212,6 +229,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
     registerTrainingOperations(sagemaker.controlPlane, router, training.objectStore);
     registerRegistryOperations(sagemaker.controlPlane, router, training.objectStore);
+    owned.add(registerEndpointOperations(sagemaker.controlPlane, sagemaker.runtime, router, training.objectStore, endpoints));
     let server: LoopbackServer | null = null;
     if (options.serve) {
       server = owned.add(
@@ -255,6 +273,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       processing,
       experiments,
       registry,
+      endpoints,
       runsJobs: runJobs,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },

@@ -4,6 +4,7 @@
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
+import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -71,6 +72,20 @@ export const CHANNELS = [
   'registry.getCard',
   'registry.saveCard',
   'registry.exportCard',
+  'endpoints.createModel',
+  'endpoints.describeModel',
+  'endpoints.listModels',
+  'endpoints.deleteModel',
+  'endpoints.createConfig',
+  'endpoints.describeConfig',
+  'endpoints.listConfigs',
+  'endpoints.deleteConfig',
+  'endpoints.create',
+  'endpoints.describe',
+  'endpoints.list',
+  'endpoints.update',
+  'endpoints.delete',
+  'endpoints.invoke',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -128,9 +143,23 @@ export interface ChannelResponses {
   'registry.getCard': ModelCard;
   'registry.saveCard': ModelCard;
   'registry.exportCard': ModelCardExport;
+  'endpoints.createModel': { ModelArn: string };
+  'endpoints.describeModel': ModelDescription;
+  'endpoints.listModels': { Models: Array<{ ModelName: string; ModelArn: string; CreationTime: string }>; NextToken?: string };
+  'endpoints.deleteModel': Record<string, never>;
+  'endpoints.createConfig': { EndpointConfigArn: string };
+  'endpoints.describeConfig': EndpointConfigDescription;
+  'endpoints.listConfigs': { EndpointConfigs: Array<{ EndpointConfigName: string; EndpointConfigArn: string; CreationTime: string }>; NextToken?: string };
+  'endpoints.deleteConfig': Record<string, never>;
+  'endpoints.create': { EndpointArn: string };
+  'endpoints.describe': EndpointDescription;
+  'endpoints.list': { Endpoints: EndpointSummary[]; NextToken?: string };
+  'endpoints.update': { EndpointArn: string };
+  'endpoints.delete': Record<string, never>;
+  'endpoints.invoke': InvokeResult;
 }
 
-export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed'] as const;
+export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed', 'endpoints.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 
@@ -142,6 +171,7 @@ export interface EventPayloads {
   'jobs.log': JobLogLine;
   'experiments.changed': ExperimentChange;
   'registry.changed': RegistryChange;
+  'endpoints.changed': EndpointChange;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -35,6 +35,19 @@ import {
   updateModelPackageSchema,
   versionOnlySchema,
 } from './registrySchemas';
+import {
+  createEndpointConfigSchema,
+  createEndpointSchema,
+  createModelSchema,
+  endpointConfigNameSchema,
+  endpointNameSchema,
+  invokeEndpointSchema,
+  listEndpointConfigsSchema,
+  listEndpointsSchema,
+  listModelsSchema,
+  modelNameSchema,
+  updateEndpointSchema,
+} from './endpointSchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
   z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -151,6 +164,23 @@ export const schemas = {
   'registry.saveCard': saveCardSchema,
   /** The model card as Markdown or as a standalone HTML page (everything escaped). */
   'registry.exportCard': exportCardSchema,
+  'endpoints.createModel': createModelSchema,
+  'endpoints.describeModel': modelNameSchema,
+  'endpoints.listModels': listModelsSchema,
+  'endpoints.deleteModel': modelNameSchema,
+  'endpoints.createConfig': createEndpointConfigSchema,
+  'endpoints.describeConfig': endpointConfigNameSchema,
+  'endpoints.listConfigs': listEndpointConfigsSchema,
+  'endpoints.deleteConfig': endpointConfigNameSchema,
+  /** Starts the endpoint's workers; it is InService once every variant answers /ping. */
+  'endpoints.create': createEndpointSchema,
+  'endpoints.describe': endpointNameSchema,
+  'endpoints.list': listEndpointsSchema,
+  /** Blue/green: the new config's workers must answer /ping before traffic moves; a failure rolls back. */
+  'endpoints.update': updateEndpointSchema,
+  'endpoints.delete': endpointNameSchema,
+  /** InvokeEndpoint for the test console and `lathe call`: the body as text or base64. */
+  'endpoints.invoke': invokeEndpointSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

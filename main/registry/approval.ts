@@ -20,11 +20,3 @@ export function approvalVerdict(from: ModelApprovalStatus, to: ModelApprovalStat
   }
   return { kind: 'allowed' };
 }
-
-/** One page of a sorted list, with SageMaker's opaque NextToken (here: the offset as a string). */
-export function pageOf<T>(rows: readonly T[], nextToken: string | undefined, maxResults = 100): { page: T[]; next?: string } | null {
-  const start = nextToken ? Number(nextToken) : 0;
-  if (!Number.isSafeInteger(start) || start < 0 || start > rows.length) return null;
-  const page = rows.slice(start, start + maxResults);
-  return start + maxResults < rows.length ? { page, next: String(start + maxResults) } : { page };
-}

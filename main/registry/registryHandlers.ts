@@ -1,8 +1,7 @@
-import { LatheFault } from '../api/errors';
 import type { Router } from '../api/router';
 import type { SageMakerControlPlane } from '../compat/index';
 import type { Channel } from '../contract/channels';
-import { toWire } from '../training/trainingHandlers';
+import { registerRouterOperations } from '../compat/routerOperations';
 import type { RegistryService } from './registryService';
 
 /** The model registry channels of the contract. */
@@ -38,11 +37,5 @@ const OPERATIONS: Array<[string, Channel]> = [
 
 /** CreateModelPackage & co. on the SageMaker control plane, as thin adapters onto the router. */
 export function registerRegistryOperations(controlPlane: SageMakerControlPlane, router: Router, objectStore: string): void {
-  for (const [operation, channel] of OPERATIONS) {
-    controlPlane.registerOperation(operation, async (input, context) => {
-      const result = await router.call(channel, input, context);
-      if (!result.ok) throw new LatheFault(result.error.code, result.error.message, result.error.details);
-      return toWire(result.value, objectStore);
-    });
-  }
+  registerRouterOperations(controlPlane, router, objectStore, OPERATIONS);
 }

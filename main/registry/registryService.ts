@@ -14,7 +14,8 @@ import type { Logger } from '../log/logger';
 import type { Disposable } from '../util/disposable';
 import type { LineageEdge, LineageNode } from '../contract/experiments';
 import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
-import { approvalVerdict, pageOf } from './approval';
+import { approvalVerdict } from './approval';
+import { listPage, sortBy } from '../util/paging';
 import { evaluateGates, ruleText, unknownMetricRules } from './gates';
 import { RegistryEvaluations, type EvaluationDeps } from './evaluations';
 import { EVALUATION_METRICS, championOf, metricDeltas, versionMetrics } from './evidence';
@@ -92,7 +93,7 @@ export class RegistryService {
 
   listGroups(request: ListModelPackageGroupsRequest): { ModelPackageGroupSummaryList: ModelPackageGroupDescription[]; NextToken?: string } {
     const rows = sortBy(this.deps.store.groups(request.NameContains), (g) => (request.SortBy === 'Name' ? g.name : g.createdAt), request.SortOrder);
-    const page = this.page(rows, request);
+    const page = listPage(rows, request);
     return { ModelPackageGroupSummaryList: page.page.map(describeGroupRow), ...(page.next ? { NextToken: page.next } : {}) };
   }
 
@@ -149,7 +150,7 @@ export class RegistryService {
     const rows = this.deps.store.packages({ ...(groupName ? { groupName } : {}), ...(request.ModelApprovalStatus ? { status: request.ModelApprovalStatus } : {}), ...(request.NameContains ? { nameContains: request.NameContains } : {}) });
     // Versioned packages are named after their group: Name sorts by group, then version.
     const key = (r: PackageRow) => (request.SortBy === 'Name' ? `${r.groupName}\u0000${String(r.version).padStart(10, '0')}` : `${r.createdAt}\u0000${String(r.version).padStart(10, '0')}`);
-    const page = this.page(sortBy(rows, key, request.SortOrder), request);
+    const page = listPage(sortBy(rows, key, request.SortOrder), request);
     return { ModelPackageSummaryList: page.page.map(summaryOf), ...(page.next ? { NextToken: page.next } : {}) };
   }
 
@@ -386,17 +387,6 @@ export class RegistryService {
     const image = named ?? 'lathe:process';
     return { Containers: [{ Image: image, ModelDataUrl: toS3Uri(job.ModelArtifacts!.S3ModelArtifacts, this.deps.training.objectStore) }] };
   }
-
-  private page<T>(rows: T[], request: { NextToken?: string | undefined; MaxResults?: number | undefined }): { page: T[]; next?: string } {
-    const page = pageOf(rows, request.NextToken, request.MaxResults);
-    if (!page) throw invalid('NextToken is not one Lathe gave out');
-    return page;
-  }
-}
-
-function sortBy<T>(rows: T[], key: (row: T) => string, order: 'Ascending' | 'Descending' = 'Descending'): T[] {
-  const sign = order === 'Ascending' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function describeGroupRow(row: GroupRow): ModelPackageGroupDescription {

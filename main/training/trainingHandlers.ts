@@ -1,8 +1,7 @@
-import { LatheFault } from '../api/errors';
 import type { Router } from '../api/router';
-import { toEpochSeconds, type SageMakerControlPlane } from '../compat/index';
+import type { SageMakerControlPlane } from '../compat/index';
+import { registerRouterOperations } from '../compat/routerOperations';
 import type { Channel } from '../contract/channels';
-import { toS3Uri } from '../jobs/dataUri';
 import { listFolder, previewData } from '../files/filesService';
 import type { ProcessingService } from '../processing/processingService';
 import type { TrainingService } from './trainingService';
@@ -26,17 +25,6 @@ export function registerTrainingHandlers(router: Router, training: TrainingServi
   router.handle('files.preview', (request) => previewData(request, training.objectStore));
 }
 
-/** SageMaker's wire: ISO times become epoch seconds, local artifact paths become s3:// or file:// URIs. */
-export function toWire(value: unknown, objectStore: string, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((item) => toWire(item, objectStore));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v, objectStore, k)]));
-  }
-  if (typeof value === 'string' && (key.endsWith('Time') || key === 'Timestamp')) return toEpochSeconds(value);
-  if (typeof value === 'string' && key === 'S3ModelArtifacts') return toS3Uri(value, objectStore);
-  return value;
-}
-
 const OPERATIONS: Array<[string, Channel]> = [
   ['CreateTrainingJob', 'training.create'],
   ['DescribeTrainingJob', 'training.describe'],
@@ -50,11 +38,5 @@ const OPERATIONS: Array<[string, Channel]> = [
 
 /** CreateTrainingJob & co. on the SageMaker control plane, as thin adapters onto the router. */
 export function registerTrainingOperations(controlPlane: SageMakerControlPlane, router: Router, objectStore: string): void {
-  for (const [operation, channel] of OPERATIONS) {
-    controlPlane.registerOperation(operation, async (input, context) => {
-      const result = await router.call(channel, input, context);
-      if (!result.ok) throw new LatheFault(result.error.code, result.error.message, result.error.details);
-      return toWire(result.value, objectStore);
-    });
-  }
+  registerRouterOperations(controlPlane, router, objectStore, OPERATIONS);
 }

@@ -304,6 +304,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE model_package_groups ADD COLUMN auto_approve INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 12,
+    name: '0012-models-endpoint-configs-endpoints',
+    sql: `
+      -- CreateModel: the request as given, and how Lathe serves it (resolved once, at creation).
+      CREATE TABLE sm_models (
+        name        TEXT PRIMARY KEY,
+        request     TEXT NOT NULL,
+        server      TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE endpoint_configs (
+        name        TEXT PRIMARY KEY,
+        request     TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      -- An endpoint and the config it serves; pending_config is the one an update is rolling out.
+      CREATE TABLE endpoints (
+        name            TEXT PRIMARY KEY,
+        config_name     TEXT NOT NULL,
+        pending_config  TEXT,
+        status          TEXT NOT NULL,
+        failure_reason  TEXT,
+        created_at      TEXT NOT NULL,
+        modified_at     TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approvalVerdict, pageOf } from '../../../main/registry/approval';
+import { approvalVerdict } from '../../../main/registry/approval';
+import { pageOf } from '../../../main/util/paging';
 import type { ModelApprovalStatus } from '../../../main/contract/registry';
 
 describe('approvalVerdict', () => {

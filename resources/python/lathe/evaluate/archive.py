@@ -1,83 +1,14 @@
-"""Unpacking model.tar.gz without trusting it: regular files and folders only, all inside the target."""
-import os
-import posixpath
-import shutil
-import tarfile
-
+"""The evaluation job's view of lathe.modelarchive: the same safe unpacking, failing with EvaluationError."""
+from ..modelarchive import MAX_EXTRACTED_BYTES, ModelArchiveError, list_files
+from ..modelarchive import extract_model_archive as _extract
 from . import EvaluationError
 
-MAX_EXTRACTED_BYTES = 2 * 1024 ** 3
-MAX_MEMBERS = 10000
-CHUNK = 1024 * 1024
-
-
-def _member_path(name):
-    """The member's path as a list of parts, or an error when it would leave the target folder."""
-    if name.startswith("/") or name.startswith("\\") or (len(name) > 1 and name[1] == ":"):
-        raise EvaluationError("model archive member %r has an absolute path; refusing to unpack it" % name)
-    if ".." in name.replace("\\", "/").split("/"):
-        raise EvaluationError("model archive member %r points outside the archive (..); refusing to unpack it" % name)
-    return [part for part in posixpath.normpath(name.replace("\\", "/")).split("/") if part not in ("", ".")]
-
-
-def _kind(member):
-    if member.isdir():
-        return "dir"
-    if member.isreg():
-        return "file"
-    if member.issym() or member.islnk():
-        return "link"
-    if member.ischr() or member.isblk():
-        return "device"
-    if member.isfifo():
-        return "fifo"
-    return "special file"
+__all__ = ["MAX_EXTRACTED_BYTES", "extract_model_archive", "list_files"]
 
 
 def extract_model_archive(archive, target, max_bytes=MAX_EXTRACTED_BYTES):
     """Unpacks `archive` into the existing folder `target`; refuses links, devices, `..` and absolute paths."""
-    if not tarfile.is_tarfile(archive):
-        raise EvaluationError("--model %s is not a tar archive (model.tar.gz) or a folder" % archive)
-    total = 0
     try:
-        with tarfile.open(archive, "r:*") as tar:
-            members = []
-            for member in tar:
-                members.append(member)
-                if len(members) > MAX_MEMBERS:
-                    raise EvaluationError("model archive %s has more than %d members" % (archive, MAX_MEMBERS))
-                kind = _kind(member)
-                if kind not in ("dir", "file"):
-                    raise EvaluationError("model archive member %r is a %s; only regular files and folders are "
-                                          "allowed" % (member.name, kind))
-                _member_path(member.name)
-                total += member.size if kind == "file" else 0
-                if total > max_bytes:
-                    raise EvaluationError("model archive %s unpacks to more than %d bytes; refusing to unpack it"
-                                          % (archive, max_bytes))
-            for member in members:
-                parts = _member_path(member.name)
-                if not parts:
-                    continue
-                path = os.path.join(target, *parts)
-                if member.isdir():
-                    os.makedirs(path, exist_ok=True)
-                    continue
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                source = tar.extractfile(member)
-                with source, open(path, "xb") as out:
-                    shutil.copyfileobj(source, out, CHUNK)
-    except (tarfile.TarError, EOFError, OSError) as error:
-        raise EvaluationError("cannot unpack model archive %s: %s" % (archive, error))
-    return target
-
-
-def list_files(folder, limit=20):
-    """Relative paths of the files under folder (at most `limit`), for messages."""
-    found = []
-    for root, subfolders, names in os.walk(folder):
-        subfolders.sort()
-        for name in sorted(names):
-            found.append(os.path.relpath(os.path.join(root, name), folder))
-    shown = ", ".join(found[:limit]) + (", …" if len(found) > limit else "")
-    return shown or "nothing"
+        return _extract(archive, target, max_bytes)
+    except ModelArchiveError as error:
+        raise EvaluationError(str(error))

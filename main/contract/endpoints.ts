@@ -1,0 +1,96 @@
+/**
+ * Models, endpoint configs and endpoints in SageMaker's shapes (sagemaker-contracts.md §4.5).
+ * Times are ISO strings here; the SageMaker wire turns them into epoch seconds.
+ */
+
+export const ENDPOINT_STATUSES = ['Creating', 'InService', 'Updating', 'RollingBack', 'Failed', 'Deleting', 'OutOfService'] as const;
+export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+
+export interface ContainerDefinition {
+  Image?: string;
+  ModelDataUrl?: string;
+  /** A registry version's ARN: its model and image are used, and it must be Approved. */
+  ModelPackageName?: string;
+  Environment?: Record<string, string>;
+  ContainerHostname?: string;
+  [key: string]: unknown;
+}
+
+export interface ModelDescription {
+  ModelName: string;
+  ModelArn: string;
+  PrimaryContainer?: ContainerDefinition;
+  Containers?: ContainerDefinition[];
+  ExecutionRoleArn?: string;
+  CreationTime: string;
+  /** Lathe: what serves it ("built-in xgboost", …) and the model file it loads. */
+  LatheServer?: { Kind: 'builtin'; Algorithm: string; ModelDataPath: string };
+}
+
+export interface ProductionVariant {
+  VariantName: string;
+  ModelName: string;
+  InitialInstanceCount?: number;
+  InstanceType?: string;
+  InitialVariantWeight?: number;
+  ContainerStartupHealthCheckTimeoutInSeconds?: number;
+  [key: string]: unknown;
+}
+
+export interface EndpointConfigDescription {
+  EndpointConfigName: string;
+  EndpointConfigArn: string;
+  ProductionVariants: ProductionVariant[];
+  DataCaptureConfig?: Record<string, unknown>;
+  CreationTime: string;
+}
+
+export interface VariantSummary {
+  VariantName: string;
+  CurrentWeight: number;
+  DesiredWeight: number;
+  CurrentInstanceCount: number;
+  DesiredInstanceCount: number;
+  VariantStatus?: Array<{ Status: 'Creating' | 'Updating' | 'Deleting' | 'ActivatingTraffic' | 'Baking'; StatusMessage?: string; StartTime: string }>;
+  DeployedImages?: Array<{ SpecifiedImage: string; ResolvedImage: string; ResolutionTime: string }>;
+}
+
+export interface EndpointDescription {
+  EndpointName: string;
+  EndpointArn: string;
+  EndpointConfigName: string;
+  EndpointStatus: EndpointStatus;
+  FailureReason?: string;
+  ProductionVariants?: VariantSummary[];
+  CreationTime: string;
+  LastModifiedTime: string;
+  /** Lathe: while an update or roll back is under way, the config being rolled out. */
+  PendingEndpointConfigName?: string;
+}
+
+export interface EndpointSummary {
+  EndpointName: string;
+  EndpointArn: string;
+  EndpointStatus: EndpointStatus;
+  CreationTime: string;
+  LastModifiedTime: string;
+}
+
+/** endpoints.invoke's answer: what InvokeEndpoint returns, plus Lathe's timings. */
+export interface InvokeResult {
+  /** The model's answer, as text when it is UTF-8, else base64 (BodyEncoding says which). */
+  Body: string;
+  BodyEncoding: 'utf8' | 'base64';
+  ContentType: string;
+  InvokedProductionVariant: string;
+  /** Time in the model worker, and Lathe's own time around it, in milliseconds. */
+  ModelLatencyMs: number;
+  OverheadLatencyMs: number;
+}
+
+/** What `endpoints.changed` carries. */
+export interface EndpointChange {
+  kind: 'model' | 'config' | 'endpoint';
+  name: string;
+  EndpointStatus?: EndpointStatus;
+}

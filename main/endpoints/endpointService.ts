@@ -1,0 +1,383 @@
+/**
+ * Local real-time endpoints: models, endpoint configs and endpoints in SageMaker's shapes, each
+ * endpoint a Deployment of worker processes per variant. Creating an endpoint starts its workers
+ * and makes it InService once every variant answers /ping, or Failed with the reason. UpdateEndpoint
+ * is blue/green: the new config's workers must be ready before traffic moves, the old ones then
+ * drain; if the new ones fail, the endpoint keeps serving the old config and says why.
+ * Invocations arrive from the SageMaker runtime wire (InvokeEndpoint) and from endpoints.invoke.
+ */
+import path from 'node:path';
+import { conflict, LatheFault, notFound, unavailable } from '../api/errors';
+import type { EventBus } from '../api/eventBus';
+import { SageMakerError } from '../compat/errors';
+import type { InvocationRequest, InvocationResult } from '../compat/sagemakerRuntime';
+import type { ContainerDefinition, EndpointConfigDescription, EndpointDescription, EndpointStatus, EndpointSummary, InvokeResult, ModelDescription } from '../contract/endpoints';
+import type { CreateEndpointConfigRequest, CreateEndpointRequest, CreateModelRequest, InvokeEndpointRequest, ListEndpointsRequest, ListRequest, UpdateEndpointRequest } from '../contract/endpointSchemas';
+import type { Logger } from '../log/logger';
+import { listPage, sortBy } from '../util/paging';
+import { Deployment, type VariantPlan } from './deployment';
+import type { EndpointRow, EndpointStore } from './endpointStore';
+import { resolveModelServer, type ResolveDeps } from './modelServer';
+
+const ARN = 'arn:aws:sagemaker:local:000000000000';
+const DEFAULT_STARTUP_SECONDS = 240;
+const INVOCATION_TIMEOUT_MS = 60_000;
+/** How long old workers may finish what they are answering after traffic moves. */
+const DRAIN_MS = 30_000;
+
+export interface EndpointServiceDeps {
+  store: EndpointStore;
+  bus: EventBus;
+  logger: Logger;
+  home: string;
+  objectStore: string;
+  registry: Pick<ResolveDeps, 'describeVersion'>;
+  python: () => Promise<string | null>;
+  pythonPath: string;
+  /** Whether this Lathe runs endpoint workers (a one-off CLI call records endpoints but runs none). */
+  serve: boolean;
+  clock?: () => Date;
+}
+
+export class EndpointService {
+  private readonly live = new Map<string, Deployment>();
+  /** Endpoints whose (re)deployment is under way, so describe/update/delete know. */
+  private readonly busy = new Map<string, Promise<void>>();
+  /** Deployments whose workers are starting, so dispose can stop them too. */
+  private readonly starting = new Set<Deployment>();
+  private disposed = false;
+
+  constructor(private readonly deps: EndpointServiceDeps) {
+    if (!deps.serve) return;
+    // Endpoints this Lathe served before it stopped come back with their current config.
+    for (const row of deps.store.endpoints()) {
+      if (row.status === 'Failed' || row.status === 'Deleting') continue;
+      this.save({ ...row, status: 'Creating', pendingConfig: null });
+      this.deploy(row.name, row.configName, 'create');
+    }
+  }
+
+  private now(): string {
+    return (this.deps.clock?.() ?? new Date()).toISOString();
+  }
+
+  private changed(kind: 'model' | 'config' | 'endpoint', name: string, status?: EndpointStatus): void {
+    this.deps.bus.emit('endpoints.changed', { kind, name, ...(status ? { EndpointStatus: status } : {}) });
+  }
+
+  createModel(request: CreateModelRequest): { ModelArn: string } {
+    if (this.deps.store.model(request.ModelName)) throw conflict(`Cannot create already existing model "${request.ModelName}".`);
+    const containers = (request.Containers ?? [request.PrimaryContainer]) as ContainerDefinition[];
+    const server = resolveModelServer(containers, { objectStore: this.deps.objectStore, describeVersion: (arn) => this.deps.registry.describeVersion(arn) });
+    this.deps.store.insertModel({ name: request.ModelName, request, server, createdAt: this.now() });
+    this.changed('model', request.ModelName);
+    return { ModelArn: `${ARN}:model/${request.ModelName.toLowerCase()}` };
+  }
+
+  describeModel(name: string): ModelDescription {
+    const row = this.deps.store.model(name);
+    if (!row) throw notFound(`Could not find model "${name}".`);
+    const { ModelName, PrimaryContainer, Containers, ExecutionRoleArn } = row.request;
+    return {
+      ModelName,
+      ModelArn: `${ARN}:model/${ModelName.toLowerCase()}`,
+      ...(PrimaryContainer ? { PrimaryContainer: PrimaryContainer as ContainerDefinition } : {}),
+      ...(Containers ? { Containers: Containers as ContainerDefinition[] } : {}),
+      ...(ExecutionRoleArn ? { ExecutionRoleArn } : {}),
+      CreationTime: row.createdAt,
+      LatheServer: { Kind: 'builtin', Algorithm: row.server.Algorithm, ModelDataPath: row.server.ModelDataPath },
+    };
+  }
+
+  listModels(request: ListRequest): { Models: Array<{ ModelName: string; ModelArn: string; CreationTime: string }>; NextToken?: string } {
+    const rows = this.deps.store.models().filter((m) => m.name.toLowerCase().includes((request.NameContains ?? '').toLowerCase()));
+    const page = listPage(sortBy(rows, (m) => (request.SortBy === 'Name' ? m.name : m.createdAt), request.SortOrder), request);
+    return { Models: page.page.map((m) => ({ ModelName: m.name, ModelArn: `${ARN}:model/${m.name.toLowerCase()}`, CreationTime: m.createdAt })), ...(page.next ? { NextToken: page.next } : {}) };
+  }
+
+  deleteModel(name: string): Record<string, never> {
+    const row = this.deps.store.model(name);
+    if (!row) throw notFound(`Could not find model "${name}".`);
+    this.deps.store.deleteModel(row.name);
+    this.changed('model', row.name);
+    return {};
+  }
+
+  createConfig(request: CreateEndpointConfigRequest): { EndpointConfigArn: string } {
+    if (this.deps.store.config(request.EndpointConfigName)) throw conflict(`Cannot create already existing endpoint configuration "${request.EndpointConfigName}".`);
+    for (const variant of request.ProductionVariants) {
+      if (!this.deps.store.model(variant.ModelName)) throw notFound(`Variant ${variant.VariantName}: could not find model "${variant.ModelName}"; create it first with CreateModel.`);
+    }
+    this.deps.store.insertConfig({ name: request.EndpointConfigName, request, createdAt: this.now() });
+    this.changed('config', request.EndpointConfigName);
+    return { EndpointConfigArn: `${ARN}:endpoint-config/${request.EndpointConfigName.toLowerCase()}` };
+  }
+
+  describeConfig(name: string): EndpointConfigDescription {
+    const row = this.deps.store.config(name);
+    if (!row) throw notFound(`Could not find endpoint configuration "${name}".`);
+    return {
+      EndpointConfigName: row.name,
+      EndpointConfigArn: `${ARN}:endpoint-config/${row.name.toLowerCase()}`,
+      ProductionVariants: row.request.ProductionVariants,
+      ...(row.request.DataCaptureConfig ? { DataCaptureConfig: row.request.DataCaptureConfig } : {}),
+      CreationTime: row.createdAt,
+    };
+  }
+
+  listConfigs(request: ListRequest): { EndpointConfigs: Array<{ EndpointConfigName: string; EndpointConfigArn: string; CreationTime: string }>; NextToken?: string } {
+    const rows = this.deps.store.configs().filter((c) => c.name.toLowerCase().includes((request.NameContains ?? '').toLowerCase()));
+    const page = listPage(sortBy(rows, (c) => (request.SortBy === 'Name' ? c.name : c.createdAt), request.SortOrder), request);
+    return { EndpointConfigs: page.page.map((c) => ({ EndpointConfigName: c.name, EndpointConfigArn: `${ARN}:endpoint-config/${c.name.toLowerCase()}`, CreationTime: c.createdAt })), ...(page.next ? { NextToken: page.next } : {}) };
+  }
+
+  deleteConfig(name: string): Record<string, never> {
+    const row = this.deps.store.config(name);
+    if (!row) throw notFound(`Could not find endpoint configuration "${name}".`);
+    this.deps.store.deleteConfig(row.name);
+    this.changed('config', row.name);
+    return {};
+  }
+
+  createEndpoint(request: CreateEndpointRequest): { EndpointArn: string } {
+    if (this.deps.store.endpoint(request.EndpointName)) throw conflict(`Cannot create already existing endpoint "${ARN}:endpoint/${request.EndpointName.toLowerCase()}".`);
+    const config = this.requireConfig(request.EndpointConfigName);
+    const at = this.now();
+    this.deps.store.insertEndpoint({ name: request.EndpointName, configName: config, pendingConfig: null, status: 'Creating', failureReason: null, createdAt: at, modifiedAt: at });
+    this.changed('endpoint', request.EndpointName, 'Creating');
+    if (this.deps.serve) this.deploy(request.EndpointName, config, 'create');
+    return { EndpointArn: `${ARN}:endpoint/${request.EndpointName.toLowerCase()}` };
+  }
+
+  describeEndpoint(name: string): EndpointDescription {
+    const row = this.requireEndpoint(name);
+    const live = this.live.get(row.name);
+    return {
+      EndpointName: row.name,
+      EndpointArn: `${ARN}:endpoint/${row.name.toLowerCase()}`,
+      EndpointConfigName: row.configName,
+      EndpointStatus: row.status,
+      ...(row.failureReason ? { FailureReason: row.failureReason } : {}),
+      ...(live ? { ProductionVariants: live.summaries() } : {}),
+      CreationTime: row.createdAt,
+      LastModifiedTime: row.modifiedAt,
+      ...(row.pendingConfig ? { PendingEndpointConfigName: row.pendingConfig } : {}),
+    };
+  }
+
+  listEndpoints(request: ListEndpointsRequest): { Endpoints: EndpointSummary[]; NextToken?: string } {
+    const rows = this.deps.store
+      .endpoints()
+      .filter((e) => e.name.toLowerCase().includes((request.NameContains ?? '').toLowerCase()) && (!request.StatusEquals || e.status === request.StatusEquals));
+    const page = listPage(sortBy(rows, (e) => (request.SortBy === 'Name' ? e.name : e.createdAt), request.SortOrder), request);
+    return {
+      Endpoints: page.page.map((e) => ({ EndpointName: e.name, EndpointArn: `${ARN}:endpoint/${e.name.toLowerCase()}`, EndpointStatus: e.status, CreationTime: e.createdAt, LastModifiedTime: e.modifiedAt })),
+      ...(page.next ? { NextToken: page.next } : {}),
+    };
+  }
+
+  updateEndpoint(request: UpdateEndpointRequest): { EndpointArn: string } {
+    const row = this.requireEndpoint(request.EndpointName);
+    if (row.status !== 'InService' && row.status !== 'Failed') throw conflict(`Endpoint ${row.name} is ${row.status}; wait until it is InService to update it.`);
+    const config = this.requireConfig(request.EndpointConfigName);
+    if (row.status === 'Failed' || !this.live.has(row.name)) {
+      // Nothing serves: start the new config as a fresh deployment.
+      this.save({ ...row, configName: config, status: 'Creating', failureReason: null });
+      if (this.deps.serve) this.deploy(row.name, config, 'create');
+    } else {
+      this.save({ ...row, pendingConfig: config, status: 'Updating', failureReason: null });
+      this.deploy(row.name, config, 'update');
+    }
+    return { EndpointArn: `${ARN}:endpoint/${row.name.toLowerCase()}` };
+  }
+
+  deleteEndpoint(name: string): Record<string, never> {
+    const row = this.requireEndpoint(name);
+    this.save({ ...row, status: 'Deleting' });
+    const live = this.live.get(row.name);
+    this.live.delete(row.name);
+    this.deps.store.deleteEndpoint(row.name);
+    void live?.stop(DRAIN_MS).catch((error: Error) => this.deps.logger.error(`stopping the workers of ${row.name} failed`, error));
+    this.changed('endpoint', row.name);
+    return {};
+  }
+
+  /** Waits for the endpoint's current (re)deployment, if any; for tests and the CLI. */
+  async settled(name: string): Promise<void> {
+    await this.busy.get(name);
+  }
+
+  /** Starts `configName`'s workers for the endpoint; `update` keeps the old ones serving until then. */
+  private deploy(name: string, configName: string, mode: 'create' | 'update'): void {
+    const run = (async () => {
+      const deployment = new Deployment(configName, await this.plan(name, configName), this.deps.logger.child(name));
+      this.starting.add(deployment);
+      try {
+        await deployment.start();
+      } catch (error) {
+        if (this.disposed) return;
+        const row = this.deps.store.endpoint(name);
+        if (!row) return;
+        const why = (error as Error).message.slice(0, 2000);
+        if (mode === 'update') {
+          this.save({ ...row, status: 'RollingBack', failureReason: `Update to endpoint config ${configName} failed: ${why}` });
+          this.save({ ...this.deps.store.endpoint(name)!, status: 'InService', pendingConfig: null, failureReason: `Update to endpoint config ${configName} failed and was rolled back; the endpoint still serves ${row.configName}. ${why}` });
+        } else {
+          this.save({ ...row, status: 'Failed', failureReason: why });
+        }
+        return;
+      }
+      finally {
+        this.starting.delete(deployment);
+      }
+      const row = this.disposed ? null : this.deps.store.endpoint(name);
+      if (!row) {
+        await deployment.stop(0);
+        return;
+      }
+      const previous = this.live.get(name);
+      this.live.set(name, deployment);
+      this.save({ ...row, configName, pendingConfig: null, status: 'InService', failureReason: null });
+      await previous?.stop(DRAIN_MS);
+    })().catch((error: Error) => {
+      if (this.disposed) return;
+      this.deps.logger.error(`deploying ${name} failed unexpectedly`, error);
+      const row = this.deps.store.endpoint(name);
+      if (row) this.save({ ...row, status: 'Failed', failureReason: `Lathe could not start the endpoint: ${error.message}` });
+    });
+    const tracked = run.finally(() => {
+      if (this.busy.get(name) === tracked) this.busy.delete(name);
+    });
+    this.busy.set(name, tracked);
+  }
+
+  private async plan(endpoint: string, configName: string): Promise<VariantPlan[]> {
+    const config = this.deps.store.config(configName);
+    if (!config) throw new Error(`endpoint config ${configName} no longer exists`);
+    const python = await this.deps.python();
+    if (!python) throw unavailable('no Python interpreter with the ML packages is selected; pick one in Settings');
+    return config.request.ProductionVariants.map((variant) => {
+      const model = this.deps.store.model(variant.ModelName);
+      if (!model) throw new Error(`variant ${variant.VariantName}: model ${variant.ModelName} no longer exists`);
+      return {
+        name: variant.VariantName,
+        weight: variant.InitialVariantWeight ?? 1,
+        count: variant.InitialInstanceCount ?? 1,
+        image: model.server.Image,
+        launch: {
+          python,
+          pythonPath: this.deps.pythonPath,
+          modelPath: model.server.ModelDataPath,
+          env: model.server.Environment,
+          logFile: (index) => path.join(this.deps.home, 'endpoints', endpoint, configName, variant.VariantName, `worker-${index}.log`),
+          startupTimeoutMs: (variant.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_STARTUP_SECONDS) * 1000,
+          invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
+        },
+      };
+    });
+  }
+
+  /** InvokeEndpoint: route to a variant, forward to a worker, map its answer to SageMaker's. */
+  async invoke(request: InvocationRequest): Promise<InvocationResult & { modelMs: number }> {
+    const row = this.deps.store.endpoint(request.endpointName);
+    // not-found is ValidationError 400 on the runtime wire, as SageMaker answers it.
+    if (!row) throw notFound(`Endpoint ${request.endpointName} of account lathe not found.`);
+    const live = this.live.get(row.name);
+    if (!live) {
+      const why = row.status === 'Failed' ? `it failed: ${row.failureReason ?? 'see its FailureReason'}` : `it is ${row.status}`;
+      throw new SageMakerError(row.status === 'Creating' ? 'ModelNotReadyException' : 'ValidationError', `Endpoint ${row.name} is not serving: ${why}.`, row.status === 'Creating' ? 429 : 400);
+    }
+    const variant = live.pick(request.targetVariant);
+    const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/octet-stream' };
+    if (request.accept) headers.accept = request.accept;
+    if (request.customAttributes) headers['x-amzn-sagemaker-custom-attributes'] = request.customAttributes;
+    if (request.inferenceId) headers['x-amzn-sagemaker-inference-id'] = request.inferenceId;
+    headers['x-amzn-sagemaker-target-variant'] = variant.name;
+    const answer = await variant.pool.invoke({ body: request.body, headers });
+    if (answer.status < 200 || answer.status > 299) {
+      const original = answer.body.toString('utf8').slice(0, 2000);
+      throw new SageMakerError('ModelError', `Received ${answer.status < 500 ? 'client' : 'server'} error (${answer.status}) from ${variant.name} with message "${original}". See the worker logs of ${row.name} in Lathe for more information.`, 424, {
+        OriginalStatusCode: answer.status,
+        OriginalMessage: original,
+        LogStreamArn: `arn:aws:logs:local:000000000000:log-group:/aws/sagemaker/Endpoints/${row.name}`,
+      });
+    }
+    const contentType = answer.headers['content-type'];
+    return {
+      body: answer.body,
+      ...(contentType ? { contentType } : {}),
+      invokedProductionVariant: variant.name,
+      modelMs: answer.modelMs,
+    };
+  }
+
+  /** endpoints.invoke: the same call for the test console and `lathe call`, with timings. */
+  async invokeConsole(request: InvokeEndpointRequest): Promise<InvokeResult> {
+    try {
+      return await this.invokeTimed(request);
+    } catch (error) {
+      throw error instanceof SageMakerError ? faultOf(error) : error;
+    }
+  }
+
+  private async invokeTimed(request: InvokeEndpointRequest): Promise<InvokeResult> {
+    const started = performance.now();
+    const body = Buffer.from(request.Body, request.BodyEncoding === 'base64' ? 'base64' : 'utf8');
+    if (body.length > 6 * 1024 * 1024) throw new SageMakerError('ValidationError', `The request payload is ${body.length} bytes, over the 6 MiB limit of InvokeEndpoint.`, 413);
+    const result = await this.invoke({
+      kind: 'sync',
+      endpointName: request.EndpointName,
+      requestId: 'console',
+      context: { transport: 'internal', actor: 'console' },
+      body,
+      headers: {},
+      ...(request.ContentType ? { contentType: request.ContentType } : {}),
+      ...(request.Accept ? { accept: request.Accept } : {}),
+      ...(request.TargetVariant ? { targetVariant: request.TargetVariant } : {}),
+      ...(request.CustomAttributes ? { customAttributes: request.CustomAttributes } : {}),
+      ...(request.InferenceId ? { inferenceId: request.InferenceId } : {}),
+    });
+    const bytes = Buffer.isBuffer(result.body) ? result.body : Buffer.from(result.body);
+    const text = bytes.toString('utf8');
+    const utf8 = Buffer.from(text, 'utf8').equals(bytes);
+    return {
+      Body: utf8 ? text : bytes.toString('base64'),
+      BodyEncoding: utf8 ? 'utf8' : 'base64',
+      ContentType: result.contentType ?? 'application/octet-stream',
+      InvokedProductionVariant: result.invokedProductionVariant ?? '',
+      ModelLatencyMs: result.modelMs,
+      OverheadLatencyMs: Math.max(0, performance.now() - started - result.modelMs),
+    };
+  }
+
+  private requireConfig(name: string): string {
+    const row = this.deps.store.config(name);
+    if (!row) throw notFound(`Could not find endpoint configuration "${name}".`);
+    return row.name;
+  }
+
+  private requireEndpoint(name: string): EndpointRow {
+    const row = this.deps.store.endpoint(name);
+    if (!row) throw notFound(`Could not find endpoint "${ARN}:endpoint/${name.toLowerCase()}".`);
+    return row;
+  }
+
+  private save(row: EndpointRow): void {
+    const next = { ...row, modifiedAt: this.now() };
+    this.deps.store.updateEndpoint(next);
+    this.changed('endpoint', row.name, row.status);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.starting, ...this.live.values()].map((d) => d.stop(0)));
+    await Promise.allSettled([...this.busy.values()]);
+    this.live.clear();
+  }
+}
+
+/** A runtime error as the contract's fault, keeping SageMaker's type and members in the details. */
+function faultOf(error: SageMakerError): LatheFault {
+  const code = error.type === 'ModelNotReadyException' ? 'unavailable' : error.type === 'ModelError' ? 'failed-precondition' : 'invalid-argument';
+  return new LatheFault(code, error.message, { ErrorType: error.type, ...error.members });
+}

@@ -1,0 +1,47 @@
+/**
+ * How a CreateModel container is served: a registry version (which must be Approved) or an image
+ * plus ModelDataUrl, resolved to Lathe's built-in model server and a model file on this machine.
+ */
+import fs from 'node:fs';
+import { invalid, precondition, unavailable } from '../api/errors';
+import type { ContainerDefinition } from '../contract/endpoints';
+import type { ModelPackageDescription } from '../contract/registry';
+import { resolveDataUri } from '../jobs/dataUri';
+import type { ModelServer } from './endpointStore';
+
+/** Images the built-in server stands in for: Lathe's names, and SageMaker's own xgboost and scikit-learn images. */
+const BUILTIN = /^(xgboost|sklearn|scikit-learn|linear-learner|random-forest|lathe:process|lathe:serve)$|sagemaker-(xgboost|scikit-learn)|\/xgboost:/i;
+
+export function isBuiltinImage(image: string): boolean {
+  return BUILTIN.test(image);
+}
+
+export interface ResolveDeps {
+  objectStore: string;
+  describeVersion(arn: string): ModelPackageDescription;
+}
+
+export function resolveModelServer(containers: readonly ContainerDefinition[], deps: ResolveDeps): ModelServer {
+  if (containers.length > 1) throw unavailable('Lathe serves one container per model for now; serial inference pipelines (several Containers) are not supported yet');
+  const given = containers[0]!;
+  let container = given;
+  if (given.ModelPackageName) {
+    const version = deps.describeVersion(given.ModelPackageName);
+    if (version.ModelApprovalStatus !== 'Approved') {
+      throw precondition(
+        `model package ${version.ModelPackageArn} is ${version.ModelApprovalStatus}; only an Approved version can be deployed. Approve it in the Registry pane or with registry.updateVersion.`,
+        { ModelApprovalStatus: version.ModelApprovalStatus },
+      );
+    }
+    const packaged = version.InferenceSpecification?.Containers[0] ?? {};
+    container = { ...packaged, ...given, Image: given.Image ?? packaged.Image, ModelDataUrl: given.ModelDataUrl ?? packaged.ModelDataUrl };
+  }
+  const image = container.Image ?? 'xgboost';
+  if (!isBuiltinImage(image)) {
+    throw unavailable(`Image ${image}: Lathe endpoints serve the built-in algorithms' models (Image xgboost or sklearn) for now; container model servers from Docker images are not supported yet`);
+  }
+  if (!container.ModelDataUrl) throw invalid('the container has no ModelDataUrl: give the model.tar.gz to serve, or a ModelPackageName from the registry', { field: 'ModelDataUrl' });
+  const local = resolveDataUri(container.ModelDataUrl, deps.objectStore, 'ModelDataUrl');
+  if (!fs.existsSync(local)) throw invalid(`ModelDataUrl ${JSON.stringify(container.ModelDataUrl)} names ${local}, which does not exist on this machine`, { field: 'ModelDataUrl', path: local });
+  return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: container.Environment ?? {} };
+}

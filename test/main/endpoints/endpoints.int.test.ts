@@ -1,0 +1,244 @@
+/**
+ * Local endpoints for real: the seed POC's fraud model trained, registered, approved, deployed as
+ * fraud-detection-prod and invoked with "200.0,14,0.85,5"; from Lathe's API and from Debian's
+ * boto3 (sagemaker and sagemaker-runtime); bad input with SageMaker's errors; two endpoints side
+ * by side; an update under traffic that drops nothing; a broken update rolled back; a killed worker
+ * replaced.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLathe, type Lathe } from '../../../main/app';
+import type { EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
+import type { Result } from '../../../main/contract/result';
+import { pythonResourcesDir } from '../../../main/system/resources';
+
+const PYTHON = '/usr/bin/python3';
+const MODEL_URI = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
+const ctx = { transport: 'internal' as const, actor: 'ana' };
+
+let lathe: Lathe;
+let approvedArn: string;
+let pendingArn: string;
+
+function python(script: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(PYTHON, ['-c', script], { env: { PATH: '/usr/bin:/bin', HOME: lathe.home, AWS_EC2_METADATA_DISABLED: 'true', NO_PROXY: '127.0.0.1', PYTHONPATH: pythonResourcesDir(), ...env }, timeout: 120_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 120_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const settled = (name: string): Promise<EndpointDescription> =>
+  until(() => lathe.router.invoke('endpoints.describe', { EndpointName: name }), (e) => !['Creating', 'Updating', 'RollingBack'].includes(e.EndpointStatus), `endpoint ${name}`);
+
+/** A model, a one-variant config and an endpoint serving `source`, waited until it settles. */
+async function deploy(name: string, container: Record<string, unknown>, workers = 1): Promise<EndpointDescription> {
+  await lathe.router.invoke('endpoints.createModel', { ModelName: `${name}-model`, PrimaryContainer: container });
+  await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: `${name}-config`, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${name}-model`, InitialInstanceCount: workers }] });
+  await lathe.router.invoke('endpoints.create', { EndpointName: name, EndpointConfigName: `${name}-config` });
+  return settled(name);
+}
+
+const invoke = async (name: string, body: string, extra: Record<string, unknown> = {}) =>
+  (await lathe.router.call('endpoints.invoke', { EndpointName: name, Body: body, ContentType: 'text/csv', Accept: 'text/csv', ...extra }, ctx)) as Result<InvokeResult>;
+
+beforeAll(async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-endpoints-'));
+  execFileSync(PYTHON, [
+    '-c',
+    `import sys, os, shutil
+from lathe.datasets import write_seed_fraud_csv
+paths = write_seed_fraud_csv(os.path.join(sys.argv[1], "tmp"))
+for name in ("train", "test"):
+    folder = os.path.join(sys.argv[1], "s3", "lathe-demo", "fraud", name)
+    os.makedirs(folder)
+    shutil.copy(paths[name], folder)
+with open(os.path.join(sys.argv[1], "s3", "lathe-demo", "broken.tar.gz"), "w") as f:
+    f.write("not a model archive")`,
+    home,
+  ], { env: { ...process.env, PYTHONPATH: pythonResourcesDir() } });
+  lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
+  await lathe.router.invoke('training.create', {
+    TrainingJobName: 'fraud-xgb',
+    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
+    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
+    HyperParameters: { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' },
+    InputDataConfig: ['train', 'test'].map((channel) => ({ ChannelName: channel === 'test' ? 'validation' : 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } } })),
+    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
+    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
+  });
+  await until(() => lathe.training.describe('fraud-xgb').TrainingJobStatus, (s) => s !== 'InProgress', 'the fraud job');
+  await lathe.router.invoke('registry.createGroup', { ModelPackageGroupName: 'FraudDetectionModels' });
+  const register = () => lathe.router.invoke('registry.createVersion', { ModelPackageGroupName: 'FraudDetectionModels', ModelPackageDescription: 'XGBoost Fraud v1.0 - AUC 0.97', SourceTrainingJobName: 'fraud-xgb' });
+  approvedArn = (await register()).ModelPackageArn;
+  pendingArn = (await register()).ModelPackageArn;
+  await lathe.router.invoke('registry.updateVersion', { ModelPackageArn: approvedArn, ModelApprovalStatus: 'Approved', ApprovalDescription: 'for the endpoint tests' });
+}, 180_000);
+
+afterAll(async () => {
+  await lathe?.dispose();
+  if (lathe) fs.rmSync(lathe.home, { recursive: true, force: true });
+});
+
+describe("the seed POC's deployment", () => {
+  it('serves the approved fraud model as fraud-detection-prod and answers what xgboost itself predicts', { timeout: 120_000 }, async () => {
+    const refused = await lathe.router.call('endpoints.createModel', { ModelName: 'pending-model', PrimaryContainer: { ModelPackageName: pendingArn } }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'failed-precondition', message: expect.stringContaining('is PendingManualApproval; only an Approved version can be deployed') } });
+
+    const endpoint = await deploy('fraud-detection-prod', { ModelPackageName: approvedArn }, 2);
+    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 2, DesiredInstanceCount: 2, CurrentWeight: 1 }] });
+    const answer = await invoke('fraud-detection-prod', '200.0,14,0.85,5');
+    expect(answer).toMatchObject({ ok: true, value: { ContentType: expect.stringContaining('text/csv'), InvokedProductionVariant: 'AllTraffic', BodyEncoding: 'utf8' } });
+    const probability = Number((answer.ok ? answer.value.Body : '').trim().split(',')[0]);
+    const direct = await python(
+      `import tarfile, tempfile, os, xgboost as xgb
+folder = tempfile.mkdtemp()
+with tarfile.open(os.environ["MODEL"]) as tar: tar.extractall(folder)
+b = xgb.Booster(); b.load_model(os.path.join(folder, "xgboost-model"))
+print(repr(float(b.predict(xgb.DMatrix([[200.0, 14, 0.85, 5]]))[0])))`,
+      { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz') },
+    );
+    expect(probability).toBe(Number(direct.trim()));
+    expect(probability).toBeGreaterThan(0);
+    expect(probability).toBeLessThan(1);
+  });
+
+  it("runs from Debian's boto3: create, describe, invoke with the runtime client, ModelError, update, delete", { timeout: 180_000 }, async () => {
+    const script = `
+import boto3, json, os, time
+kw = dict(endpoint_url=os.environ["LATHE_URL"], region_name="us-east-1", aws_access_key_id="lathe", aws_secret_access_key=os.environ["LATHE_SECRET"])
+sm = boto3.client("sagemaker", **kw)
+rt = boto3.client("sagemaker-runtime", **kw)
+sm.create_model(ModelName="boto-model", ExecutionRoleArn="arn:aws:iam::000000000000:role/lathe",
+                PrimaryContainer={"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "ModelDataUrl": os.environ["MODEL"]})
+sm.create_endpoint_config(EndpointConfigName="boto-config", ProductionVariants=[{"VariantName": "Primary", "ModelName": "boto-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large", "InitialVariantWeight": 1.0}])
+sm.create_endpoint(EndpointName="boto-endpoint", EndpointConfigName="boto-config")
+def wait():
+    while True:
+        d = sm.describe_endpoint(EndpointName="boto-endpoint")
+        if d["EndpointStatus"] not in ("Creating", "Updating"):
+            return d
+        time.sleep(0.2)
+created = wait()
+r = rt.invoke_endpoint(EndpointName="boto-endpoint", Body=b"200.0,14,0.85,5", ContentType="text/csv", Accept="text/csv")
+answer = r["Body"].read().decode()
+try:
+    rt.invoke_endpoint(EndpointName="boto-endpoint", Body=b"200.0,14,0.85", ContentType="text/csv")
+    model_error = None
+except rt.exceptions.ModelError as e:
+    model_error = {"status": e.response["OriginalStatusCode"], "message": e.response["OriginalMessage"]}
+sm.create_endpoint_config(EndpointConfigName="boto-config-2", ProductionVariants=[{"VariantName": "Canary", "ModelName": "boto-model", "InitialInstanceCount": 1, "InitialVariantWeight": 1.0}])
+sm.update_endpoint(EndpointName="boto-endpoint", EndpointConfigName="boto-config-2")
+updated = wait()
+after = rt.invoke_endpoint(EndpointName="boto-endpoint", Body=b"200.0,14,0.85,5", ContentType="text/csv")["InvokedProductionVariant"]
+sm.delete_endpoint(EndpointName="boto-endpoint")
+try:
+    rt.invoke_endpoint(EndpointName="boto-endpoint", Body=b"1,2,3,4", ContentType="text/csv")
+    gone = None
+except rt.exceptions.ClientError as e:
+    gone = e.response["Error"]["Code"]
+print(json.dumps({"status": created["EndpointStatus"], "created": type(created["CreationTime"]).__name__, "variant": r["InvokedProductionVariant"],
+                  "answer": answer, "model_error": model_error, "updated": [updated["EndpointStatus"], updated["EndpointConfigName"]], "after": after, "gone": gone,
+                  "listed": [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]]}))
+`;
+    const out = JSON.parse(await python(script, { LATHE_URL: lathe.url!, LATHE_SECRET: lathe.token, MODEL: MODEL_URI })) as Record<string, unknown>;
+    expect(out).toMatchObject({ status: 'InService', created: 'datetime', variant: 'Primary', updated: ['InService', 'boto-config-2'], after: 'Canary', gone: 'ValidationError' });
+    expect(Number((out.answer as string).trim())).toBeGreaterThan(0);
+    expect(out.model_error).toEqual({ status: 400, message: expect.stringContaining('the model takes 4 features') });
+    expect(out.listed).not.toContain('boto-endpoint');
+  });
+});
+
+describe('bad input at an endpoint', () => {
+  it('answers each with its documented error, and the endpoint keeps serving', { timeout: 120_000 }, async () => {
+    await deploy('fraud-bad-input', { Image: 'xgboost', ModelDataUrl: MODEL_URI });
+    const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+      ['200.0,abc,0.85,5', {}, { code: 'ModelError', status: 400, text: 'not a number' }],
+      ['200.0,14,0.85', {}, { code: 'ModelError', status: 400, text: 'the model takes 4 features' }],
+      ['200.0,14,0.85,5', { Accept: 'image/png' }, { code: 'ModelError', status: 406, text: 'cannot produce image/png' }],
+      ['200.0,14,0.85,5', { ContentType: 'text/x-unknown' }, { code: 'ModelError', status: 415, text: 'not supported' }],
+    ];
+    for (const [body, extra, want] of cases) {
+      const result = await invoke('fraud-bad-input', body, extra);
+      expect(result.ok, body).toBe(false);
+      const error = result.ok ? null : result.error;
+      expect(error?.message).toContain(String(want.text));
+      expect(error?.message).toContain(`error (${String(want.status)})`);
+      expect(error).toMatchObject({ code: 'failed-precondition', details: { ErrorType: want.code, OriginalStatusCode: want.status } });
+    }
+    const huge = await invoke('fraud-bad-input', 'x'.repeat(7 * 1024 * 1024));
+    expect(huge).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('over the 6 MiB limit'), details: { ErrorType: 'ValidationError' } } });
+    expect(await invoke('no-such-endpoint', '1,2,3,4')).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Endpoint no-such-endpoint of account lathe not found.' } });
+    expect(await invoke('fraud-bad-input', '200.0,14,0.85,5')).toMatchObject({ ok: true });
+    expect((await lathe.router.invoke('endpoints.describe', { EndpointName: 'fraud-bad-input' })).EndpointStatus).toBe('InService');
+  });
+
+  it('fails an endpoint whose model cannot load, saying why', { timeout: 120_000 }, async () => {
+    const failed = await deploy('fraud-broken', { Image: 'xgboost', ModelDataUrl: 's3://lathe-demo/broken.tar.gz' });
+    expect(failed.EndpointStatus).toBe('Failed');
+    expect(failed.FailureReason).toContain('variant AllTraffic: worker 0 exited (code 2) before it was ready');
+    expect(await invoke('fraud-broken', '1,2,3,4')).toMatchObject({ ok: false, error: { message: expect.stringContaining('is not serving: it failed') } });
+  });
+});
+
+describe('endpoints in use', () => {
+  it('run side by side, update under traffic without dropping a request, and roll back a broken update', { timeout: 240_000 }, async () => {
+    await deploy('side-a', { Image: 'xgboost', ModelDataUrl: MODEL_URI });
+    await deploy('side-b', { ModelPackageName: approvedArn });
+    expect((await invoke('side-a', '200.0,14,0.85,5')).ok).toBe(true);
+    expect((await invoke('side-b', '200.0,14,0.85,5')).ok).toBe(true);
+
+    await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: 'side-a-v2', ProductionVariants: [{ VariantName: 'Next', ModelName: 'side-b-model', InitialInstanceCount: 2 }] });
+    let stop = false;
+    const outcomes: string[] = [];
+    const traffic = (async () => {
+      while (!stop) {
+        const result = await invoke('side-a', '200.0,14,0.85,5');
+        outcomes.push(result.ok ? result.value.InvokedProductionVariant : `error: ${result.error.message}`);
+      }
+    })();
+    await until(() => outcomes.length, (n) => n >= 20, 'traffic before the update');
+    await lathe.router.invoke('endpoints.update', { EndpointName: 'side-a', EndpointConfigName: 'side-a-v2' });
+    const updated = await settled('side-a');
+    await until(() => outcomes.filter((o) => o === 'Next').length, (n) => n >= 20, 'traffic after the update');
+    stop = true;
+    await traffic;
+    expect(updated).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'side-a-v2' });
+    expect(outcomes.filter((o) => o.startsWith('error'))).toEqual([]);
+    expect(new Set(outcomes)).toEqual(new Set(['AllTraffic', 'Next']));
+
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'broken-model', PrimaryContainer: { Image: 'xgboost', ModelDataUrl: 's3://lathe-demo/broken.tar.gz' } });
+    await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: 'side-a-broken', ProductionVariants: [{ VariantName: 'Broken', ModelName: 'broken-model' }] });
+    await lathe.router.invoke('endpoints.update', { EndpointName: 'side-a', EndpointConfigName: 'side-a-broken' });
+    const rolledBack = await settled('side-a');
+    expect(rolledBack).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'side-a-v2' });
+    expect(rolledBack.FailureReason).toContain('Update to endpoint config side-a-broken failed and was rolled back; the endpoint still serves side-a-v2.');
+    expect(await invoke('side-a', '200.0,14,0.85,5')).toMatchObject({ ok: true, value: { InvokedProductionVariant: 'Next' } });
+    expect((await invoke('side-b', '200.0,14,0.85,5')).ok).toBe(true);
+  });
+
+  it('replaces a worker that dies, and answers meanwhile from the others', { timeout: 120_000 }, async () => {
+    await deploy('fraud-resilient', { Image: 'xgboost', ModelDataUrl: MODEL_URI }, 2);
+    const pool = (lathe.endpoints as unknown as { live: Map<string, { variants: Array<{ pool: { pids(): number[] } }> }> }).live.get('fraud-resilient')!.variants[0]!.pool;
+    const [victim] = pool.pids();
+    process.kill(victim!, 'SIGKILL');
+    await until(() => pool.pids(), (pids) => !pids.includes(victim!), 'the dead worker to be noticed');
+    for (let i = 0; i < 10; i++) expect((await invoke('fraud-resilient', '200.0,14,0.85,5')).ok).toBe(true);
+    await until(() => pool.pids(), (pids) => pids.length === 2 && !pids.includes(victim!), 'the replacement worker');
+    const described = await lathe.router.invoke('endpoints.describe', { EndpointName: 'fraud-resilient' });
+    expect(described.ProductionVariants?.[0]).toMatchObject({ CurrentInstanceCount: 2 });
+  });
+});
