@@ -38,6 +38,7 @@ import { RegistryService } from './registry/registryService';
 import { RegistryStore } from './registry/registryStore';
 import { registerEndpointHandlers, registerEndpointOperations } from './endpoints/endpointHandlers';
 import { EndpointService } from './endpoints/endpointService';
+import { Autoscaler } from './endpoints/autoscaler';
 import { EndpointStore } from './endpoints/endpointStore';
 
 export interface LatheOptions {
@@ -67,6 +68,8 @@ export interface LatheOptions {
   stopJobsOnDispose?: boolean;
   /** SIGTERM → SIGKILL grace when a job is stopped; SageMaker's 120 s by default. */
   stopGraceSeconds?: number;
+  /** The autoscaler's metric window in seconds (SageMaker's: 60); tests shorten it. */
+  autoscalingWindowSeconds?: number;
 }
 
 export interface Lathe {
@@ -203,12 +206,22 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       home: layout.home,
       objectStore: training.objectStore,
       registry,
+      training,
       python: jobOptions.python,
       pythonPath: jobOptions.pythonPath,
       serve: runJobs,
     });
     owned.add({ dispose: () => endpoints.dispose() });
-    registerEndpointHandlers(router, endpoints);
+    const autoscaler = owned.add(
+      new Autoscaler({
+        store,
+        pool: (endpoint, variant) => endpoints.pool(endpoint, variant),
+        hasVariant: (endpoint, variant) => endpoints.hasVariant(endpoint, variant),
+        logger: logger.child('autoscaling'),
+        ...(options.autoscalingWindowSeconds !== undefined ? { windowSeconds: options.autoscalingWindowSeconds } : {}),
+      }),
+    );
+    registerEndpointHandlers(router, endpoints, autoscaler);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -229,7 +242,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     const sagemaker = createSageMakerAdapters({ secret: token, logger: logger.child('sagemaker') });
     registerTrainingOperations(sagemaker.controlPlane, router, training.objectStore);
     registerRegistryOperations(sagemaker.controlPlane, router, training.objectStore);
-    owned.add(registerEndpointOperations(sagemaker.controlPlane, sagemaker.runtime, router, training.objectStore, endpoints));
+    owned.add(registerEndpointOperations(sagemaker, router, training.objectStore, endpoints));
     let server: LoopbackServer | null = null;
     if (options.serve) {
       server = owned.add(

@@ -57,7 +57,9 @@ export function wireErrorOf(error: unknown, flavour: 'control-plane' | 'runtime'
   }
   if (error instanceof LatheFault) {
     const mapped = (flavour === 'runtime' ? RUNTIME_TYPES : CONTROL_PLANE_TYPES)[error.code];
-    return { ...mapped, message: error.message };
+    // A fault may name the wire type it stands for (ObjectNotFoundException, ModelError, …).
+    const named = (error.details as { ErrorType?: unknown } | undefined)?.ErrorType;
+    return { ...mapped, ...(typeof named === 'string' && /^[A-Za-z]+$/.test(named) ? { type: named } : {}), message: error.message };
   }
   return null;
 }

@@ -17,6 +17,8 @@ export interface SageMakerAdaptersOptions {
 
 export interface SageMakerAdapters {
   controlPlane: SageMakerControlPlane;
+  /** Application Auto Scaling (AnyScaleFrontendService), the seed POC's step 6. */
+  autoscaling: SageMakerControlPlane;
   runtime: SageMakerRuntime;
   /** Both, for `LoopbackServerOptions.adapters`. */
   adapters: WireAdapter[];
@@ -26,5 +28,9 @@ export interface SageMakerAdapters {
 export function createSageMakerAdapters(options: SageMakerAdaptersOptions): SageMakerAdapters {
   const controlPlane = new SageMakerControlPlane({ ...options, logger: options.logger.child('sagemaker') });
   const runtime = new SageMakerRuntime({ ...options, logger: options.logger.child('sagemaker-runtime') });
-  return { controlPlane, runtime, adapters: [controlPlane, runtime] };
+  const autoscaling = new SageMakerControlPlane(
+    { ...options, logger: options.logger.child('application-autoscaling') },
+    { name: 'application-autoscaling', targetPrefix: 'AnyScaleFrontendService.', signingService: 'application-autoscaling' },
+  );
+  return { controlPlane, autoscaling, runtime, adapters: [controlPlane, autoscaling, runtime] };
 }

@@ -28,8 +28,16 @@ export interface SageMakerAdapterOptions {
   clock?: () => Date;
 }
 
+/** Another AWS JSON 1.1 service on the same door (Application Auto Scaling): its target prefix and signing name. */
+export interface AwsJsonService {
+  name: string;
+  targetPrefix: string;
+  signingService: string;
+}
+
+const SAGEMAKER: AwsJsonService = { name: 'sagemaker', targetPrefix: 'SageMaker.', signingService: SAGEMAKER_SIGNING_SERVICE };
+
 export const JSON_11 = 'application/x-amz-json-1.1';
-const TARGET_PREFIX = 'SageMaker.';
 /** The control plane carries JSON documents only; big payloads go through files, not this door. */
 export const CONTROL_PLANE_MAX_BODY = 16 * 1024 * 1024;
 
@@ -48,14 +56,21 @@ export function toAwsJson(value: unknown): string {
  * answered with UnknownOperationException naming it.
  */
 export class SageMakerControlPlane implements WireAdapter {
-  readonly name = 'sagemaker';
+  readonly name: string;
   readonly auth = 'self' as const;
   readonly maxBodyBytes = CONTROL_PLANE_MAX_BODY;
   private readonly operations = new Map<string, SageMakerOperation>();
   private readonly logger: Logger;
   private readonly clock: () => Date;
 
-  constructor(private readonly options: SageMakerAdapterOptions) {
+  private readonly service: AwsJsonService;
+
+  constructor(
+    private readonly options: SageMakerAdapterOptions,
+    service: AwsJsonService = SAGEMAKER,
+  ) {
+    this.service = service;
+    this.name = service.name;
     this.logger = options.logger;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -78,25 +93,25 @@ export class SageMakerControlPlane implements WireAdapter {
   }
 
   matches(method: string, path: string, headers: IncomingHttpHeaders): boolean {
-    return method === 'POST' && path === '/' && (headerValue(headers, 'x-amz-target')?.startsWith(TARGET_PREFIX) ?? false);
+    return method === 'POST' && path === '/' && (headerValue(headers, 'x-amz-target')?.startsWith(this.service.targetPrefix) ?? false);
   }
 
   tooLarge(request: Omit<WireRequest, 'body'>): WireResponse {
     const operation = this.operationOf(request.headers);
-    this.logger.warn(`SageMaker.${operation} refused: body over ${CONTROL_PLANE_MAX_BODY} bytes`);
+    this.logger.warn(`${this.service.targetPrefix}${operation} refused: body over ${CONTROL_PLANE_MAX_BODY} bytes`);
     return this.error(newRequestId(), {
       type: 'ValidationException',
       status: 413,
-      message: `Request body is over Lathe's limit of ${CONTROL_PLANE_MAX_BODY} bytes for SageMaker.${operation}.`,
+      message: `Request body is over Lathe's limit of ${CONTROL_PLANE_MAX_BODY} bytes for ${this.service.targetPrefix}${operation}.`,
     });
   }
 
   async handle(request: WireRequest): Promise<WireResponse> {
     const requestId = newRequestId();
     const operation = this.operationOf(request.headers);
-    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock(), service: SAGEMAKER_SIGNING_SERVICE });
+    const verdict = verifySigV4(request, { secret: this.options.secret, now: this.clock(), service: this.service.signingService });
     if (!verdict.ok) {
-      this.logger.warn(`SageMaker.${operation} refused: ${verdict.type}: ${verdict.message}`);
+      this.logger.warn(`${this.service.targetPrefix}${operation} refused: ${verdict.type}: ${verdict.message}`);
       return this.error(requestId, { type: verdict.type, status: 403, message: verdict.message });
     }
 
@@ -112,36 +127,36 @@ export class SageMakerControlPlane implements WireAdapter {
 
     const handler = this.operations.get(operation);
     if (!handler) {
-      this.logger.info(`SageMaker.${operation} is not implemented`);
+      this.logger.info(`${this.service.targetPrefix}${operation} is not implemented`);
       return this.error(requestId, {
         type: 'UnknownOperationException',
         status: 400,
-        message: `Lathe does not implement the SageMaker operation ${operation} yet`,
+        message: `Lathe does not implement the ${this.service.targetPrefix.slice(0, -1)} operation ${operation} yet`,
       });
     }
 
     const context: SageMakerCallContext = { transport: 'sagemaker', actor: 'sagemaker', operation, requestId, region: verdict.region };
     try {
       const output = await handler(input as Record<string, unknown>, context);
-      this.logger.debug(`SageMaker.${operation} ok`, { requestId });
+      this.logger.debug(`${this.service.targetPrefix}${operation} ok`, { requestId });
       return { status: 200, headers: this.headers(requestId), body: toAwsJson(output) };
     } catch (error) {
       const wire = wireErrorOf(error, 'control-plane');
       if (wire) {
-        this.logger.info(`SageMaker.${operation} → ${wire.type}: ${wire.message}`, { requestId });
+        this.logger.info(`${this.service.targetPrefix}${operation} → ${wire.type}: ${wire.message}`, { requestId });
         return this.error(requestId, wire);
       }
-      this.logger.error(`SageMaker.${operation} failed unexpectedly (request ${requestId})`, error);
+      this.logger.error(`${this.service.targetPrefix}${operation} failed unexpectedly (request ${requestId})`, error);
       return this.error(requestId, {
         type: 'InternalFailure',
         status: 500,
-        message: `SageMaker.${operation} failed unexpectedly; the details are in Lathe's log (request ${requestId}).`,
+        message: `${this.service.targetPrefix}${operation} failed unexpectedly; the details are in Lathe's log (request ${requestId}).`,
       });
     }
   }
 
   private operationOf(headers: IncomingHttpHeaders): string {
-    const target = (headerValue(headers, 'x-amz-target') ?? '').slice(TARGET_PREFIX.length).trim();
+    const target = (headerValue(headers, 'x-amz-target') ?? '').slice(this.service.targetPrefix.length).trim();
     return target.slice(0, 128).replace(/[^A-Za-z0-9_.-]/g, '?');
   }
 

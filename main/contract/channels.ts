@@ -86,6 +86,14 @@ export const CHANNELS = [
   'endpoints.update',
   'endpoints.delete',
   'endpoints.invoke',
+  'endpoints.sample',
+  'autoscaling.registerTarget',
+  'autoscaling.describeTargets',
+  'autoscaling.deregisterTarget',
+  'autoscaling.putPolicy',
+  'autoscaling.describePolicies',
+  'autoscaling.deletePolicy',
+  'autoscaling.describeActivities',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -157,6 +165,14 @@ export interface ChannelResponses {
   'endpoints.update': { EndpointArn: string };
   'endpoints.delete': Record<string, never>;
   'endpoints.invoke': InvokeResult;
+  'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
+  'autoscaling.registerTarget': { ScalableTargetARN: string };
+  'autoscaling.describeTargets': { ScalableTargets: Array<Record<string, unknown>>; NextToken?: string };
+  'autoscaling.deregisterTarget': Record<string, never>;
+  'autoscaling.putPolicy': { PolicyARN: string; Alarms: Array<{ AlarmName: string; AlarmARN: string }> };
+  'autoscaling.describePolicies': { ScalingPolicies: Array<Record<string, unknown>>; NextToken?: string };
+  'autoscaling.deletePolicy': Record<string, never>;
+  'autoscaling.describeActivities': { ScalingActivities: Array<Record<string, unknown>>; NextToken?: string };
 }
 
 export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed', 'endpoints.changed'] as const;

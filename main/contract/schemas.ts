@@ -48,6 +48,7 @@ import {
   modelNameSchema,
   updateEndpointSchema,
 } from './endpointSchemas';
+import { describeActivitiesSchema, describePoliciesSchema, describeTargetsSchema, policyKeySchema, putPolicySchema, registerTargetSchema, targetKeySchema } from './autoscalingSchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
   z.string().min(1, `${what} must not be empty`).max(max, `${what} must be at most ${max} characters`);
@@ -181,6 +182,16 @@ export const schemas = {
   'endpoints.delete': endpointNameSchema,
   /** InvokeEndpoint for the test console and `lathe call`: the body as text or base64. */
   'endpoints.invoke': invokeEndpointSchema,
+  /** A payload for the test console: the first row of the model's training data, label dropped. */
+  'endpoints.sample': endpointNameSchema,
+  /** Application Auto Scaling for `endpoint/<name>/variant/<variant>` (boto3's application-autoscaling too). */
+  'autoscaling.registerTarget': registerTargetSchema,
+  'autoscaling.describeTargets': describeTargetsSchema,
+  'autoscaling.deregisterTarget': targetKeySchema,
+  'autoscaling.putPolicy': putPolicySchema,
+  'autoscaling.describePolicies': describePoliciesSchema,
+  'autoscaling.deletePolicy': policyKeySchema,
+  'autoscaling.describeActivities': describeActivitiesSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

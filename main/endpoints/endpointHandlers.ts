@@ -1,12 +1,20 @@
 import type { Router } from '../api/router';
-import type { SageMakerControlPlane, SageMakerRuntime } from '../compat/index';
+import type { SageMakerAdapters } from '../compat/index';
 import { registerRouterOperations } from '../compat/routerOperations';
 import type { Channel } from '../contract/channels';
 import type { Disposable } from '../util/disposable';
+import type { Autoscaler } from './autoscaler';
 import type { EndpointService } from './endpointService';
 
 /** The endpoints channels of the contract. */
-export function registerEndpointHandlers(router: Router, endpoints: EndpointService): void {
+export function registerEndpointHandlers(router: Router, endpoints: EndpointService, autoscaler: Autoscaler): void {
+  router.handle('autoscaling.registerTarget', (request) => autoscaler.registerTarget(request));
+  router.handle('autoscaling.describeTargets', (request) => autoscaler.describeTargets(request));
+  router.handle('autoscaling.deregisterTarget', (request) => autoscaler.deregisterTarget(request));
+  router.handle('autoscaling.putPolicy', (request) => autoscaler.putPolicy(request));
+  router.handle('autoscaling.describePolicies', (request) => autoscaler.describePolicies(request));
+  router.handle('autoscaling.deletePolicy', (request) => autoscaler.deletePolicy(request));
+  router.handle('autoscaling.describeActivities', (request) => autoscaler.describeActivities(request));
   router.handle('endpoints.createModel', (request) => endpoints.createModel(request));
   router.handle('endpoints.describeModel', (request) => endpoints.describeModel(request.ModelName));
   router.handle('endpoints.listModels', (request) => endpoints.listModels(request));
@@ -21,6 +29,7 @@ export function registerEndpointHandlers(router: Router, endpoints: EndpointServ
   router.handle('endpoints.update', (request) => endpoints.updateEndpoint(request));
   router.handle('endpoints.delete', (request) => endpoints.deleteEndpoint(request.EndpointName));
   router.handle('endpoints.invoke', (request) => endpoints.invokeConsole(request));
+  router.handle('endpoints.sample', (request) => endpoints.sample(request.EndpointName));
 }
 
 const OPERATIONS: ReadonlyArray<readonly [string, Channel]> = [
@@ -39,8 +48,19 @@ const OPERATIONS: ReadonlyArray<readonly [string, Channel]> = [
   ['DeleteEndpoint', 'endpoints.delete'],
 ];
 
-/** CreateModel & co. on the control plane, and InvokeEndpoint on the runtime wire. */
-export function registerEndpointOperations(controlPlane: SageMakerControlPlane, runtime: SageMakerRuntime, router: Router, objectStore: string, endpoints: EndpointService): Disposable {
-  registerRouterOperations(controlPlane, router, objectStore, OPERATIONS);
-  return runtime.setInvoker((request) => endpoints.invoke(request));
+const AUTOSCALING: ReadonlyArray<readonly [string, Channel]> = [
+  ['RegisterScalableTarget', 'autoscaling.registerTarget'],
+  ['DescribeScalableTargets', 'autoscaling.describeTargets'],
+  ['DeregisterScalableTarget', 'autoscaling.deregisterTarget'],
+  ['PutScalingPolicy', 'autoscaling.putPolicy'],
+  ['DescribeScalingPolicies', 'autoscaling.describePolicies'],
+  ['DeleteScalingPolicy', 'autoscaling.deletePolicy'],
+  ['DescribeScalingActivities', 'autoscaling.describeActivities'],
+];
+
+/** CreateModel & co. on the control plane, Application Auto Scaling, and InvokeEndpoint on the runtime wire. */
+export function registerEndpointOperations(wire: Pick<SageMakerAdapters, 'controlPlane' | 'autoscaling' | 'runtime'>, router: Router, objectStore: string, endpoints: EndpointService): Disposable {
+  registerRouterOperations(wire.controlPlane, router, objectStore, OPERATIONS);
+  registerRouterOperations(wire.autoscaling, router, objectStore, AUTOSCALING);
+  return wire.runtime.setInvoker((request) => endpoints.invoke(request));
 }

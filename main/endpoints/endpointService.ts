@@ -18,6 +18,9 @@ import { listPage, sortBy } from '../util/paging';
 import { Deployment, type VariantPlan } from './deployment';
 import type { EndpointRow, EndpointStore } from './endpointStore';
 import { resolveModelServer, type ResolveDeps } from './modelServer';
+import { samplePayload } from './samplePayload';
+import type { VariantPool } from './workerPool';
+import type { TrainingJobDescription } from '../contract/training';
 
 const ARN = 'arn:aws:sagemaker:local:000000000000';
 const DEFAULT_STARTUP_SECONDS = 240;
@@ -32,6 +35,7 @@ export interface EndpointServiceDeps {
   home: string;
   objectStore: string;
   registry: Pick<ResolveDeps, 'describeVersion'>;
+  training: { describe(name: string): TrainingJobDescription };
   python: () => Promise<string | null>;
   pythonPath: string;
   /** Whether this Lathe runs endpoint workers (a one-off CLI call records endpoints but runs none). */
@@ -274,6 +278,32 @@ export class EndpointService {
           invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
         },
       };
+    });
+  }
+
+  /** The running pool of an endpoint's variant (the autoscaler's handle), or null. */
+  pool(endpoint: string, variant: string): VariantPool | null {
+    const row = this.deps.store.endpoint(endpoint);
+    return (row && this.live.get(row.name)?.variants.find((v) => v.name === variant)?.pool) ?? null;
+  }
+
+  /** Whether the endpoint's current config has this variant, running or not. */
+  hasVariant(endpoint: string, variant: string): boolean {
+    const row = this.deps.store.endpoint(endpoint);
+    const config = row ? this.deps.store.config(row.configName) : null;
+    return config?.request.ProductionVariants.some((v) => v.VariantName === variant) ?? false;
+  }
+
+  /** The console's starting payload: a row of the served model's training data. */
+  sample(name: string): { ContentType: 'text/csv'; Body: string; Source: string } {
+    const row = this.requireEndpoint(name);
+    const config = this.deps.store.config(row.configName);
+    const model = config ? this.deps.store.model(config.request.ProductionVariants[0]!.ModelName) : null;
+    const container = (model?.request.PrimaryContainer ?? model?.request.Containers?.[0]) as ContainerDefinition | undefined;
+    return samplePayload(container?.ModelPackageName, {
+      objectStore: this.deps.objectStore,
+      describeVersion: (arn) => this.deps.registry.describeVersion(arn),
+      describeTrainingJob: (job) => this.deps.training.describe(job),
     });
   }
 

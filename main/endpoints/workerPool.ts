@@ -137,13 +137,50 @@ export class VariantPool {
   private active = false;
   private restarts: number[] = [];
   private nextIndex = 0;
+  /** When each invocation arrived (ms), the last few minutes of them: the autoscaler's metric. */
+  private arrivals: number[] = [];
 
   constructor(
     readonly name: string,
     private readonly launch: WorkerLaunch,
-    private readonly desired: number,
+    private desired: number,
     private readonly logger: Logger,
   ) {}
+
+  /** Invocations that arrived in the last `seconds`, scaled to a per-minute rate. */
+  invocationsPerMinute(seconds: number, now = Date.now()): number {
+    this.arrivals = this.arrivals.filter((t) => now - t < 300_000);
+    return (this.arrivals.filter((t) => now - t < seconds * 1000).length * 60) / seconds;
+  }
+
+  /**
+   * Runs `count` workers: starts the missing ones, or drains and stops the idlest extra ones.
+   * Resolves once the change is done; a worker that fails to start is logged, not thrown.
+   */
+  async resize(count: number, drainMs = 30_000): Promise<void> {
+    this.desired = count;
+    const extra = this.workers.length - count;
+    if (extra < 0) {
+      await Promise.all(Array.from({ length: -extra }, () => this.spawnWorker().catch((error: Error) => this.logger.error(`variant ${this.name}: a new worker failed: ${error.message}`))));
+      return;
+    }
+    const leaving = [...this.workers].sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight - b.inFlight).slice(0, extra);
+    for (const worker of leaving) {
+      worker.ready = false;
+      worker.served = false;
+    }
+    await Promise.all(leaving.map((worker) => this.retire(worker, drainMs)));
+  }
+
+  private async retire(worker: Worker, drainMs: number): Promise<void> {
+    const deadline = Date.now() + drainMs;
+    while (worker.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (worker.exited) return;
+    worker.process.kill('SIGTERM');
+    const killer = setTimeout(() => worker.process.kill('SIGKILL'), 5000);
+    await worker.whenExited();
+    clearTimeout(killer);
+  }
 
   get readyCount(): number {
     return this.workers.filter((w) => w.ready).length;
@@ -189,7 +226,7 @@ export class VariantPool {
   private onExit(worker: Worker): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    if (!this.active || !worker.served) return;
+    if (!this.active || !worker.served || this.workers.length >= this.desired) return;
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < 60_000);
     if (this.restarts.length >= RESTART_BUDGET) {
@@ -203,6 +240,7 @@ export class VariantPool {
 
   /** Sends one invocation to the least busy ready worker. */
   async invoke(request: ForwardRequest): Promise<WorkerAnswer> {
+    this.arrivals.push(Date.now());
     const ready = this.workers.filter((w) => w.ready);
     if (ready.length === 0) {
       throw new SageMakerError('ModelNotReadyException', `Variant ${this.name} has no worker ready to answer; it is starting or replacing its workers. Retry shortly.`, 429);
@@ -250,15 +288,7 @@ export class VariantPool {
     while (this.workers.some((w) => w.inFlight > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const workers = [...this.workers];
     for (const worker of workers) worker.ready = false;
-    await Promise.all(
-      workers.map(async (worker) => {
-        if (worker.exited) return;
-        worker.process.kill('SIGTERM');
-        const killer = setTimeout(() => worker.process.kill('SIGKILL'), 5000);
-        await worker.whenExited();
-        clearTimeout(killer);
-      }),
-    );
+    await Promise.all(workers.map((worker) => this.retire(worker, 0)));
     this.agent.destroy();
   }
 

@@ -332,6 +332,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: '0013-application-autoscaling',
+    sql: `
+      -- Application Auto Scaling for endpoint variants: targets (bounds) and their policies.
+      CREATE TABLE scalable_targets (
+        namespace    TEXT NOT NULL,
+        resource_id  TEXT NOT NULL,
+        dimension    TEXT NOT NULL,
+        min_capacity INTEGER NOT NULL,
+        max_capacity INTEGER NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (namespace, resource_id, dimension)
+      );
+      CREATE TABLE scaling_policies (
+        namespace    TEXT NOT NULL,
+        resource_id  TEXT NOT NULL,
+        dimension    TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        policy_type  TEXT NOT NULL,
+        config       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (namespace, resource_id, dimension, name)
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -122,4 +122,17 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'endpoints.update': { EndpointName: 'fraud-detection-prod', EndpointConfigName: 'fraud-config-v2' },
   'endpoints.delete': { EndpointName: 'fraud-detection-prod' },
   'endpoints.invoke': { EndpointName: 'fraud-detection-prod', Body: '200.0,14,0.85,5', BodyEncoding: 'utf8', ContentType: 'text/csv', Accept: 'text/csv', TargetVariant: 'AllTraffic', CustomAttributes: 'trace=1', InferenceId: 'req-1' },
+  'endpoints.sample': { EndpointName: 'fraud-detection-prod' },
+  'autoscaling.registerTarget': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 10 },
+  'autoscaling.describeTargets': { ServiceNamespace: 'sagemaker', ResourceIds: ['endpoint/fraud-detection-prod/variant/AllTraffic'], MaxResults: 10 },
+  'autoscaling.deregisterTarget': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' },
+  'autoscaling.putPolicy': {
+    PolicyName: 'FraudDetectionAutoScale',
+    ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    PolicyType: 'TargetTrackingScaling',
+    TargetTrackingScalingPolicyConfiguration: { TargetValue: 500, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' }, ScaleInCooldown: 300, ScaleOutCooldown: 60 },
+  },
+  'autoscaling.describePolicies': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic' },
+  'autoscaling.deletePolicy': { PolicyName: 'FraudDetectionAutoScale', ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' },
+  'autoscaling.describeActivities': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', MaxResults: 20 },
 };

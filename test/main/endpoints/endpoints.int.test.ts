@@ -112,6 +112,11 @@ print(repr(float(b.predict(xgb.DMatrix([[200.0, 14, 0.85, 5]]))[0])))`,
       { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz') },
     );
     expect(probability).toBe(Number(direct.trim()));
+    // The console starts from a row of the training data, label dropped: 4 features.
+    const sample = await lathe.router.invoke('endpoints.sample', { EndpointName: 'fraud-detection-prod' });
+    expect(sample).toMatchObject({ ContentType: 'text/csv', Source: 'train.csv of training job fraud-xgb, first row without its label' });
+    expect(sample.Body.split(',')).toHaveLength(4);
+    expect((await invoke('fraud-detection-prod', sample.Body)).ok).toBe(true);
     expect(probability).toBeGreaterThan(0);
     expect(probability).toBeLessThan(1);
   });
