@@ -6,6 +6,7 @@ import { createLathe } from '../main/app';
 import { launchChromium, watchedPage } from '../test/helpers/browser';
 import { serveLathe } from '../test/helpers/serve';
 import { downsampleFigures } from './downsample';
+import { endpointFigures } from './endpoints';
 import { trackingFigures } from './experiments';
 import { submitToFirstLine, tinyJobs } from './jobs';
 import { registryFigures } from './registry';
@@ -92,6 +93,7 @@ const downsampling = await downsampleFigures();
 const tracking = await trackingFigures();
 const runsTable = await runsTableFigures(Math.min(RUNS, 3));
 const registry = await registryFigures(Math.min(RUNS, 5));
+const endpoints = await endpointFigures();
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -107,6 +109,7 @@ process.stdout.write(
     ...tracking,
     ...runsTable,
     ...registry,
+    ...endpoints,
     '',
   ].join('\n'),
 );

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a Debian or Ubuntu machine: apt packages, npm packages, the renderer build.
 #   scripts/setup.sh run    what `lathe` needs to run
-#   scripts/setup.sh test   plus what the tests need (Chromium, boto3, pytest, venv)
+#   scripts/setup.sh test   plus what the tests and the bench need (Chromium, boto3, pytest, venv, Flask, gunicorn)
 # Installs only what is missing, so a second run takes seconds.
 set -euo pipefail
 mode="${1:-run}"
@@ -15,7 +15,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v apt-get >/dev/null || die "this set-up script supports Debian and Ubuntu (apt-get not found); see README.md for the packages to install by hand"
 
 run_pkgs=(python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy jupyter-server python3-ipykernel)
-test_pkgs=(chromium fonts-dejavu-core python3-boto3 python3-pytest python3-venv python3-pil xvfb)
+# python3-flask and gunicorn: the bench's comparison model server (bench/endpointsFlask.py).
+test_pkgs=(chromium fonts-dejavu-core python3-boto3 python3-pytest python3-venv python3-pil xvfb python3-flask gunicorn)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -55,7 +55,7 @@ def listed():
 
 out = {
     'wrongSecret': attempt(lambda: client('sagemaker', secret + 'x').list_training_jobs()),
-    'describe': attempt(lambda: sm.describe_endpoint(EndpointName='x')),
+    'describe': attempt(lambda: sm.describe_compilation_job(CompilationJobName='x')),
     'listDomains': attempt(lambda: sm.list_domains()),
     'registered': attempt(listed),
     'invokeMissing': attempt(lambda: rt.invoke_endpoint(EndpointName='nope', Body=b'1,2', ContentType='text/csv')),
@@ -136,7 +136,7 @@ describe('SageMaker wire through boto3', () => {
     expect(results.describe).toMatchObject({
       code: 'UnknownOperationException',
       status: 400,
-      message: 'Lathe does not implement the SageMaker operation DescribeEndpoint yet',
+      message: 'Lathe does not implement the SageMaker operation DescribeCompilationJob yet',
     });
     expect(results.describe!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(results.listDomains).toMatchObject({ code: 'UnknownOperationException', message: expect.stringContaining('ListDomains') });
@@ -160,7 +160,7 @@ describe('SageMaker wire through boto3', () => {
   it('never lets boto3 reach anything but the loopback server, and never logs the secret', () => {
     expect(results.foreign).toEqual([]);
     const log = fs.readFileSync(path.join(lathe.home, 'logs', 'lathe.log'), 'utf8');
-    expect(log).toContain('SageMaker.DescribeEndpoint is not implemented');
+    expect(log).toContain('SageMaker.DescribeCompilationJob is not implemented');
     expect(log).not.toContain(token);
   });
 });
