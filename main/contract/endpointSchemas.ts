@@ -56,7 +56,20 @@ export const createEndpointConfigSchema = z.looseObject({
     .max(10, 'at most 10 production variants')
     .refine((variants) => new Set(variants.map((v) => v.VariantName)).size === variants.length, 'variant names must differ')
     .refine((variants) => variants.some((v) => (v.InitialVariantWeight ?? 1) > 0), 'at least one variant needs a weight above 0'),
-  DataCaptureConfig: z.looseObject({}).optional(),
+  DataCaptureConfig: z
+    .looseObject({
+      EnableCapture: z.boolean().optional(),
+      InitialSamplingPercentage: z.number().int().min(0).max(100),
+      DestinationS3Uri: z.string().min(1).max(512),
+      CaptureOptions: z
+        .array(z.looseObject({ CaptureMode: z.enum(['Input', 'Output', 'InputAndOutput']) }))
+        .min(1)
+        .max(2),
+      CaptureContentTypeHeader: z
+        .looseObject({ CsvContentTypes: z.array(z.string().min(1).max(256)).min(1).max(10).optional(), JsonContentTypes: z.array(z.string().min(1).max(256)).min(1).max(10).optional() })
+        .optional(),
+    })
+    .optional(),
   Tags: z.array(z.looseObject({ Key: z.string(), Value: z.string() })).max(50).optional(),
 });
 

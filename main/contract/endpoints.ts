@@ -64,6 +64,7 @@ export interface EndpointDescription {
   ProductionVariants?: VariantSummary[];
   CreationTime: string;
   LastModifiedTime: string;
+  DataCaptureConfig?: { EnableCapture: boolean; CaptureStatus: 'Started' | 'Stopped'; CurrentSamplingPercentage: number; DestinationS3Uri?: string };
   /** Lathe: while an update or roll back is under way, the config being rolled out. */
   PendingEndpointConfigName?: string;
 }

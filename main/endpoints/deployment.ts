@@ -5,6 +5,7 @@
 import { SageMakerError } from '../compat/errors';
 import type { VariantSummary } from '../contract/endpoints';
 import type { Logger } from '../log/logger';
+import type { CaptureSettings } from './dataCapture';
 import { VariantPool, type WorkerLaunch } from './workerPool';
 
 export interface VariantPlan {
@@ -43,6 +44,8 @@ export class Deployment {
     readonly configName: string,
     plans: readonly VariantPlan[],
     logger: Logger,
+    /** What of its traffic the endpoint captures, if anything. */
+    readonly capture: CaptureSettings | null = null,
   ) {
     this.variants = plans.map((plan) => ({ name: plan.name, weight: plan.weight, image: plan.image, pool: new VariantPool(plan.name, plan.launch, plan.count, logger.child(plan.name)) }));
   }

@@ -19,6 +19,7 @@ import { Deployment, type VariantPlan } from './deployment';
 import type { EndpointRow, EndpointStore } from './endpointStore';
 import { resolveModelServer, type ResolveDeps } from './modelServer';
 import { samplePayload } from './samplePayload';
+import { CaptureWriter, captureSettingsOf } from './dataCapture';
 import type { VariantPool } from './workerPool';
 import type { TrainingJobDescription } from '../contract/training';
 
@@ -49,9 +50,11 @@ export class EndpointService {
   private readonly busy = new Map<string, Promise<void>>();
   /** Deployments whose workers are starting, so dispose can stop them too. */
   private readonly starting = new Set<Deployment>();
+  private readonly capturer: CaptureWriter;
   private disposed = false;
 
   constructor(private readonly deps: EndpointServiceDeps) {
+    this.capturer = new CaptureWriter(deps.logger.child('capture'));
     if (!deps.serve) return;
     // Endpoints this Lathe served before it stopped come back with their current config.
     for (const row of deps.store.endpoints()) {
@@ -109,6 +112,8 @@ export class EndpointService {
 
   createConfig(request: CreateEndpointConfigRequest): { EndpointConfigArn: string } {
     if (this.deps.store.config(request.EndpointConfigName)) throw conflict(`Cannot create already existing endpoint configuration "${request.EndpointConfigName}".`);
+    // A destination Lathe cannot write to is refused now, not when the endpoint starts.
+    captureSettingsOf(request.DataCaptureConfig, this.deps.objectStore);
     for (const variant of request.ProductionVariants) {
       if (!this.deps.store.model(variant.ModelName)) throw notFound(`Variant ${variant.VariantName}: could not find model "${variant.ModelName}"; create it first with CreateModel.`);
     }
@@ -163,6 +168,9 @@ export class EndpointService {
       EndpointStatus: row.status,
       ...(row.failureReason ? { FailureReason: row.failureReason } : {}),
       ...(live ? { ProductionVariants: live.summaries() } : {}),
+      ...(live?.capture
+        ? { DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: live.capture.samplingPercentage, DestinationS3Uri: String(this.describeConfig(live.configName).DataCaptureConfig?.DestinationS3Uri ?? '') } }
+        : {}),
       CreationTime: row.createdAt,
       LastModifiedTime: row.modifiedAt,
       ...(row.pendingConfig ? { PendingEndpointConfigName: row.pendingConfig } : {}),
@@ -206,6 +214,11 @@ export class EndpointService {
     return {};
   }
 
+  /** Writes captured records still buffered (they are written within 100 ms anyway). */
+  flushCapture(): void {
+    this.capturer.flush();
+  }
+
   /** Waits for the endpoint's current (re)deployment, if any; for tests and the CLI. */
   async settled(name: string): Promise<void> {
     await this.busy.get(name);
@@ -214,7 +227,9 @@ export class EndpointService {
   /** Starts `configName`'s workers for the endpoint; `update` keeps the old ones serving until then. */
   private deploy(name: string, configName: string, mode: 'create' | 'update'): void {
     const run = (async () => {
-      const deployment = new Deployment(configName, await this.plan(name, configName), this.deps.logger.child(name));
+      const config = this.deps.store.config(configName);
+      const capture = captureSettingsOf(config?.request.DataCaptureConfig, this.deps.objectStore);
+      const deployment = new Deployment(configName, await this.plan(name, configName), this.deps.logger.child(name), capture);
       this.starting.add(deployment);
       try {
         await deployment.start();
@@ -333,6 +348,14 @@ export class EndpointService {
       });
     }
     const contentType = answer.headers['content-type'];
+    if (live.capture) {
+      this.capturer.capture(row.name, variant.name, live.capture, {
+        input: { body: request.body, contentType: request.contentType ?? 'application/octet-stream' },
+        output: { body: answer.body, contentType: contentType ?? 'application/octet-stream' },
+        ...(request.inferenceId ? { inferenceId: request.inferenceId } : {}),
+        at: new Date(),
+      });
+    }
     return {
       body: answer.body,
       ...(contentType ? { contentType } : {}),
@@ -403,6 +426,7 @@ export class EndpointService {
     await Promise.all([...this.starting, ...this.live.values()].map((d) => d.stop(0)));
     await Promise.allSettled([...this.busy.values()]);
     this.live.clear();
+    this.capturer.dispose();
   }
 }
 

@@ -199,6 +199,36 @@ describe('bad input at an endpoint', () => {
   });
 });
 
+describe('data capture', () => {
+  it('writes SageMaker JSONL that parses and matches the requests sent', { timeout: 120_000 }, async () => {
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'captured-model', PrimaryContainer: { Image: 'xgboost', ModelDataUrl: MODEL_URI } });
+    const bad = await lathe.router.call('endpoints.createConfig', { EndpointConfigName: 'bad-capture', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'captured-model' }], DataCaptureConfig: { InitialSamplingPercentage: 100, DestinationS3Uri: 's3://x/capture', CaptureOptions: [{ CaptureMode: 'Input' }] } }, ctx);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('bucket name "x" is not valid') } });
+    await lathe.router.invoke('endpoints.createConfig', {
+      EndpointConfigName: 'captured-config',
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'captured-model' }],
+      DataCaptureConfig: { EnableCapture: true, InitialSamplingPercentage: 100, DestinationS3Uri: 's3://lathe-demo/datacapture', CaptureOptions: [{ CaptureMode: 'InputAndOutput' }] },
+    });
+    await lathe.router.invoke('endpoints.create', { EndpointName: 'fraud-captured', EndpointConfigName: 'captured-config' });
+    expect(await settled('fraud-captured')).toMatchObject({ EndpointStatus: 'InService', DataCaptureConfig: { EnableCapture: true, CurrentSamplingPercentage: 100, DestinationS3Uri: 's3://lathe-demo/datacapture' } });
+    const rows = ['200.0,14,0.85,5', '12.5,3,0.10,1', '900.0,23,0.99,9'];
+    const answers: string[] = [];
+    for (const [i, row] of rows.entries()) {
+      const result = await invoke('fraud-captured', row, { InferenceId: `req-${i}` });
+      answers.push(result.ok ? result.value.Body : 'error');
+    }
+    lathe.endpoints.flushCapture();
+    const folder = path.join(lathe.home, 's3', 'lathe-demo', 'datacapture', 'fraud-captured', 'AllTraffic');
+    const files = fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    expect(files.every((f) => /\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/\d{2}-\d{2}-[0-9a-f]{8}\.jsonl$/.test(f))).toBe(true);
+    const records = files.flatMap((f) => fs.readFileSync(f, 'utf8').trim().split('\n')).map((line) => JSON.parse(line) as { captureData: Record<string, { data: string; encoding: string; mode: string }>; eventMetadata: { inferenceId: string; eventId: string }; eventVersion: string });
+    expect(records.map((r) => [r.eventMetadata.inferenceId, r.captureData.endpointInput!.data, r.captureData.endpointInput!.encoding, r.captureData.endpointOutput!.data, r.eventVersion])).toEqual(
+      rows.map((row, i) => [`req-${i}`, row, 'CSV', answers[i], '0']),
+    );
+    expect(new Set(records.map((r) => r.eventMetadata.eventId)).size).toBe(3);
+  });
+});
+
 describe('endpoints in use', () => {
   it('run side by side, update under traffic without dropping a request, and roll back a broken update', { timeout: 240_000 }, async () => {
     await deploy('side-a', { Image: 'xgboost', ModelDataUrl: MODEL_URI });
