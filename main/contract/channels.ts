@@ -4,6 +4,7 @@
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
+import type { VariantMetricsReport } from './endpoints';
 import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
@@ -87,6 +88,7 @@ export const CHANNELS = [
   'endpoints.delete',
   'endpoints.invoke',
   'endpoints.sample',
+  'endpoints.metrics',
   'autoscaling.registerTarget',
   'autoscaling.describeTargets',
   'autoscaling.deregisterTarget',
@@ -166,6 +168,7 @@ export interface ChannelResponses {
   'endpoints.delete': Record<string, never>;
   'endpoints.invoke': InvokeResult;
   'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
+  'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> };
   'autoscaling.registerTarget': { ScalableTargetARN: string };
   'autoscaling.describeTargets': { ScalableTargets: Array<Record<string, unknown>>; NextToken?: string };
   'autoscaling.deregisterTarget': Record<string, never>;

@@ -102,6 +102,12 @@ export const invokeEndpointSchema = z.strictObject({
   InferenceId: z.string().min(1).max(64).optional(),
 });
 
+export const endpointMetricsSchema = z.strictObject({
+  EndpointName: name('EndpointName'),
+  WindowSeconds: z.number().int().min(10).max(3600).optional(),
+  StepSeconds: z.number().int().min(1).max(600).optional(),
+});
+
 export type CreateModelRequest = z.output<typeof createModelSchema>;
 export type CreateEndpointConfigRequest = z.output<typeof createEndpointConfigSchema>;
 export type CreateEndpointRequest = z.output<typeof createEndpointSchema>;

@@ -95,3 +95,20 @@ export interface EndpointChange {
   name: string;
   EndpointStatus?: EndpointStatus;
 }
+
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** endpoints.metrics for one variant: CloudWatch's names, latencies in milliseconds. */
+export interface VariantMetricsReport {
+  Invocations: number;
+  Invocation4XXErrors: number;
+  Invocation5XXErrors: number;
+  ModelLatency: LatencyPercentiles;
+  OverheadLatency: LatencyPercentiles;
+  /** One point per StepSeconds, oldest first. */
+  Series: Array<{ Time: string; Invocations: number; Errors: number; Workers: number }>;
+}

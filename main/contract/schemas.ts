@@ -40,6 +40,7 @@ import {
   createEndpointSchema,
   createModelSchema,
   endpointConfigNameSchema,
+  endpointMetricsSchema,
   endpointNameSchema,
   invokeEndpointSchema,
   listEndpointConfigsSchema,
@@ -184,6 +185,8 @@ export const schemas = {
   'endpoints.invoke': invokeEndpointSchema,
   /** A payload for the test console: the first row of the model's training data, label dropped. */
   'endpoints.sample': endpointNameSchema,
+  /** Per variant: Invocations, 4XX/5XX errors, ModelLatency and OverheadLatency percentiles, workers over time. */
+  'endpoints.metrics': endpointMetricsSchema,
   /** Application Auto Scaling for `endpoint/<name>/variant/<variant>` (boto3's application-autoscaling too). */
   'autoscaling.registerTarget': registerTargetSchema,
   'autoscaling.describeTargets': describeTargetsSchema,

@@ -30,6 +30,7 @@ export function registerEndpointHandlers(router: Router, endpoints: EndpointServ
   router.handle('endpoints.delete', (request) => endpoints.deleteEndpoint(request.EndpointName));
   router.handle('endpoints.invoke', (request) => endpoints.invokeConsole(request));
   router.handle('endpoints.sample', (request) => endpoints.sample(request.EndpointName));
+  router.handle('endpoints.metrics', (request) => endpoints.metricsReport(request.EndpointName, request.WindowSeconds, request.StepSeconds));
 }
 
 const OPERATIONS: ReadonlyArray<readonly [string, Channel]> = [

@@ -20,6 +20,8 @@ import type { EndpointRow, EndpointStore } from './endpointStore';
 import { resolveModelServer, type ResolveDeps } from './modelServer';
 import { samplePayload } from './samplePayload';
 import { CaptureWriter, captureSettingsOf } from './dataCapture';
+import { invokeDeployment } from './invocation';
+import { VariantMetrics, type VariantMetricsReport } from './variantMetrics';
 import type { VariantPool } from './workerPool';
 import type { TrainingJobDescription } from '../contract/training';
 
@@ -51,6 +53,7 @@ export class EndpointService {
   /** Deployments whose workers are starting, so dispose can stop them too. */
   private readonly starting = new Set<Deployment>();
   private readonly capturer: CaptureWriter;
+  private readonly metrics = new Map<string, VariantMetrics>();
   private disposed = false;
 
   constructor(private readonly deps: EndpointServiceDeps) {
@@ -209,6 +212,7 @@ export class EndpointService {
     const live = this.live.get(row.name);
     this.live.delete(row.name);
     this.deps.store.deleteEndpoint(row.name);
+    for (const key of [...this.metrics.keys()]) if (key.startsWith(`${row.name}\u0000`)) this.metrics.delete(key);
     void live?.stop(DRAIN_MS).catch((error: Error) => this.deps.logger.error(`stopping the workers of ${row.name} failed`, error));
     this.changed('endpoint', row.name);
     return {};
@@ -332,36 +336,23 @@ export class EndpointService {
       const why = row.status === 'Failed' ? `it failed: ${row.failureReason ?? 'see its FailureReason'}` : `it is ${row.status}`;
       throw new SageMakerError(row.status === 'Creating' ? 'ModelNotReadyException' : 'ValidationError', `Endpoint ${row.name} is not serving: ${why}.`, row.status === 'Creating' ? 429 : 400);
     }
-    const variant = live.pick(request.targetVariant);
-    const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/octet-stream' };
-    if (request.accept) headers.accept = request.accept;
-    if (request.customAttributes) headers['x-amzn-sagemaker-custom-attributes'] = request.customAttributes;
-    if (request.inferenceId) headers['x-amzn-sagemaker-inference-id'] = request.inferenceId;
-    headers['x-amzn-sagemaker-target-variant'] = variant.name;
-    const answer = await variant.pool.invoke({ body: request.body, headers });
-    if (answer.status < 200 || answer.status > 299) {
-      const original = answer.body.toString('utf8').slice(0, 2000);
-      throw new SageMakerError('ModelError', `Received ${answer.status < 500 ? 'client' : 'server'} error (${answer.status}) from ${variant.name} with message "${original}". See the worker logs of ${row.name} in Lathe for more information.`, 424, {
-        OriginalStatusCode: answer.status,
-        OriginalMessage: original,
-        LogStreamArn: `arn:aws:logs:local:000000000000:log-group:/aws/sagemaker/Endpoints/${row.name}`,
-      });
-    }
-    const contentType = answer.headers['content-type'];
-    if (live.capture) {
-      this.capturer.capture(row.name, variant.name, live.capture, {
-        input: { body: request.body, contentType: request.contentType ?? 'application/octet-stream' },
-        output: { body: answer.body, contentType: contentType ?? 'application/octet-stream' },
-        ...(request.inferenceId ? { inferenceId: request.inferenceId } : {}),
-        at: new Date(),
-      });
-    }
-    return {
-      body: answer.body,
-      ...(contentType ? { contentType } : {}),
-      invokedProductionVariant: variant.name,
-      modelMs: answer.modelMs,
-    };
+    return invokeDeployment(row.name, live, request, { capturer: this.capturer, metrics: (variant) => this.metricsOf(row.name, variant) });
+  }
+
+  /** A variant's metrics, kept across updates of its endpoint. */
+  private metricsOf(endpoint: string, variant: string): VariantMetrics {
+    const key = `${endpoint}\u0000${variant}`;
+    let metrics = this.metrics.get(key);
+    if (!metrics) this.metrics.set(key, (metrics = new VariantMetrics(() => this.pool(endpoint, variant)?.readyCount ?? 0)));
+    return metrics;
+  }
+
+  /** endpoints.metrics: each variant of the endpoint's current config over the last window. */
+  metricsReport(name: string, windowSeconds = 300, stepSeconds = 10): { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> } {
+    const row = this.requireEndpoint(name);
+    const config = this.deps.store.config(row.configName);
+    const variants = config?.request.ProductionVariants.map((v) => v.VariantName) ?? [];
+    return { EndpointName: row.name, Variants: variants.map((variant) => ({ VariantName: variant, ...this.metricsOf(row.name, variant).report(windowSeconds, stepSeconds) })) };
   }
 
   /** endpoints.invoke: the same call for the test console and `lathe call`, with timings. */

@@ -123,6 +123,7 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'endpoints.delete': { EndpointName: 'fraud-detection-prod' },
   'endpoints.invoke': { EndpointName: 'fraud-detection-prod', Body: '200.0,14,0.85,5', BodyEncoding: 'utf8', ContentType: 'text/csv', Accept: 'text/csv', TargetVariant: 'AllTraffic', CustomAttributes: 'trace=1', InferenceId: 'req-1' },
   'endpoints.sample': { EndpointName: 'fraud-detection-prod' },
+  'endpoints.metrics': { EndpointName: 'fraud-detection-prod', WindowSeconds: 300, StepSeconds: 10 },
   'autoscaling.registerTarget': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 10 },
   'autoscaling.describeTargets': { ServiceNamespace: 'sagemaker', ResourceIds: ['endpoint/fraud-detection-prod/variant/AllTraffic'], MaxResults: 10 },
   'autoscaling.deregisterTarget': { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/fraud-detection-prod/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' },

@@ -189,6 +189,11 @@ describe('bad input at an endpoint', () => {
     expect(await invoke('no-such-endpoint', '1,2,3,4')).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Endpoint no-such-endpoint of account lathe not found.' } });
     expect(await invoke('fraud-bad-input', '200.0,14,0.85,5')).toMatchObject({ ok: true });
     expect((await lathe.router.invoke('endpoints.describe', { EndpointName: 'fraud-bad-input' })).EndpointStatus).toBe('InService');
+    // The variant's metrics saw the four refused calls and the good one (the oversized body never reached it).
+    const [metrics] = (await lathe.router.invoke('endpoints.metrics', { EndpointName: 'fraud-bad-input', WindowSeconds: 600 })).Variants;
+    expect(metrics).toMatchObject({ VariantName: 'AllTraffic', Invocations: 5, Invocation4XXErrors: 4, Invocation5XXErrors: 0 });
+    expect(metrics!.ModelLatency.p50).toBeGreaterThan(0);
+    expect(metrics!.Series.at(-1)!.Workers).toBe(1);
   });
 
   it('fails an endpoint whose model cannot load, saying why', { timeout: 120_000 }, async () => {

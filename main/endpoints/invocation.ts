@@ -1,0 +1,54 @@
+/**
+ * One invocation of a running endpoint: pick the variant, forward to a worker, turn a worker's
+ * error into SageMaker's ModelError, capture the call if the endpoint captures, and count it in
+ * the variant's metrics.
+ */
+import { SageMakerError } from '../compat/errors';
+import type { InvocationRequest, InvocationResult } from '../compat/sagemakerRuntime';
+import type { CaptureWriter } from './dataCapture';
+import type { Deployment } from './deployment';
+import type { VariantMetrics } from './variantMetrics';
+
+export interface InvocationHooks {
+  capturer: CaptureWriter;
+  metrics(variant: string): VariantMetrics;
+}
+
+export async function invokeDeployment(endpoint: string, live: Deployment, request: InvocationRequest, hooks: InvocationHooks): Promise<InvocationResult & { modelMs: number }> {
+  const started = performance.now();
+  const variant = live.pick(request.targetVariant);
+  const metrics = hooks.metrics(variant.name);
+  const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/octet-stream' };
+  if (request.accept) headers.accept = request.accept;
+  if (request.customAttributes) headers['x-amzn-sagemaker-custom-attributes'] = request.customAttributes;
+  if (request.inferenceId) headers['x-amzn-sagemaker-inference-id'] = request.inferenceId;
+  headers['x-amzn-sagemaker-target-variant'] = variant.name;
+  let answer;
+  try {
+    answer = await variant.pool.invoke({ body: request.body, headers });
+  } catch (error) {
+    metrics.record(error instanceof SageMakerError && error.status < 500 ? '4xx' : '5xx', null);
+    throw error;
+  }
+  const latency = { modelMs: answer.modelMs, overheadMs: Math.max(0, performance.now() - started - answer.modelMs) };
+  if (answer.status < 200 || answer.status > 299) {
+    metrics.record('4xx', latency);
+    const original = answer.body.toString('utf8').slice(0, 2000);
+    throw new SageMakerError('ModelError', `Received ${answer.status < 500 ? 'client' : 'server'} error (${answer.status}) from ${variant.name} with message "${original}". See the worker logs of ${endpoint} in Lathe for more information.`, 424, {
+      OriginalStatusCode: answer.status,
+      OriginalMessage: original,
+      LogStreamArn: `arn:aws:logs:local:000000000000:log-group:/aws/sagemaker/Endpoints/${endpoint}`,
+    });
+  }
+  metrics.record('ok', latency);
+  const contentType = answer.headers['content-type'];
+  if (live.capture) {
+    hooks.capturer.capture(endpoint, variant.name, live.capture, {
+      input: { body: request.body, contentType: request.contentType ?? 'application/octet-stream' },
+      output: { body: answer.body, contentType: contentType ?? 'application/octet-stream' },
+      ...(request.inferenceId ? { inferenceId: request.inferenceId } : {}),
+      at: new Date(),
+    });
+  }
+  return { body: answer.body, ...(contentType ? { contentType } : {}), invokedProductionVariant: variant.name, modelMs: answer.modelMs };
+}
