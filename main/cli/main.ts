@@ -7,6 +7,7 @@ import { appVersion } from '../version';
 import { parseArgs, portFlag, stringFlag, UsageError, type ParsedArgs } from './args';
 import { formatSystem } from './format';
 import { TRAIN_USAGE, followJob, trainingRequest, verdict, type Caller } from './train';
+import { DEPLOY_USAGE, deploy, invoke } from './deploy';
 import { callServer, findServer } from './remote';
 
 const USAGE = `lathe — a desktop ML studio
@@ -16,6 +17,8 @@ Usage:
   lathe call <channel> [json] [--home DIR] call a contract channel and print the JSON answer
                                            (against the running server; with --home, in-process)
   lathe train …                            create a training job and follow its log (lathe train --help)
+  lathe deploy <name> --model-package ARN  deploy an Approved registry version as an endpoint (lathe deploy --help)
+  lathe invoke <name> --body TEXT          send one request to an endpoint and print the answer
   lathe system [--home DIR] [--json]       this machine's CPU, memory, GPUs, Python and Docker
   lathe channels                           list every channel
   lathe --version
@@ -127,6 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const [command, ...rest] = args.positionals;
     if (args.flags.has('version')) return (out(appVersion() + '\n'), 0);
     if (command === 'train' && args.flags.has('help')) return (out(TRAIN_USAGE + '\n'), 0);
+    if ((command === 'deploy' || command === 'invoke') && args.flags.has('help')) return (out(DEPLOY_USAGE + '\n'), 0);
     if (args.flags.has('help') || command === undefined || command === 'help') return (out(USAGE), command === undefined && !args.flags.has('help') ? 2 : 0);
     switch (command) {
       case 'serve':
@@ -145,6 +149,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'train':
         return await train(args);
+      case 'deploy':
+      case 'invoke': {
+        // Endpoints live in the running Lathe: an in-process one would stop them when this command ends.
+        const server = findServer(process.env, stringFlag(args, 'home') ?? defaultHome());
+        if (!server) {
+          err('no running Lathe found: endpoints run inside Lathe, so start it first with `lathe serve` (or the app), or set LATHE_URL and LATHE_TOKEN\n');
+          return 1;
+        }
+        const call: Caller = (channel, payload) => callServer(server, channel, payload);
+        try {
+          return command === 'deploy' ? await deploy(args, call, err) : await invoke(args, call, out, err);
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          err(`${(error as Error).message}\n`);
+          return 1;
+        }
+      }
       case 'channels':
         out(CHANNELS.join('\n') + '\n');
         return 0;

@@ -78,6 +78,31 @@ describe('lathe CLI', () => {
     ]);
   });
 
+  it('deploys a model.tar.gz with `lathe deploy` and answers `lathe invoke`, errors included', { timeout: 120_000 }, async () => {
+    const model = path.join(servedHome, 'cli-endpoint-model.tar.gz');
+    await run('/usr/bin/python3', [
+      '-c',
+      `import sys, tarfile, tempfile, os, numpy as np, xgboost as xgb
+x = np.random.RandomState(1).rand(200, 4); y = (x[:, 0] > 0.5).astype(int)
+b = xgb.train({"objective": "binary:logistic"}, xgb.DMatrix(x, label=y), 5)
+d = tempfile.mkdtemp(); b.save_model(os.path.join(d, "xgboost-model"))
+with tarfile.open(sys.argv[1], "w:gz") as t: t.add(os.path.join(d, "xgboost-model"), arcname="xgboost-model")`,
+      model,
+    ]);
+    const env = { LATHE_HOME: servedHome };
+    const deployed = await lathe(['deploy', 'cli-scoring', '--model-data', `file://${model}`, '--workers', '1'], env);
+    expect(deployed).toMatchObject({ code: 0, stderr: expect.stringContaining('cli-scoring: InService') });
+    expect(deployed.stderr).toContain('does not follow the naming convention {usecase}-{env}-{version}');
+    const answer = await lathe(['invoke', 'cli-scoring', '--body', '0.9,0.2,0.3,0.4'], env);
+    expect(answer.code).toBe(0);
+    expect(Number(answer.stdout.trim())).toBeGreaterThan(0.5);
+    expect(answer.stderr).toMatch(/^variant AllTraffic · text\/csv.* · model [\d.]+ ms · overhead [\d.]+ ms/);
+    const wrong = await lathe(['invoke', 'cli-scoring', '--body', '0.9,0.2'], env);
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining('ModelError (model answered 400): ') });
+    expect((await lathe(['invoke', 'cli-scoring'], env)).code).toBe(2);
+    expect((await lathe(['call', 'endpoints.delete', '{"EndpointName":"cli-scoring"}'], env)).code).toBe(0);
+  });
+
   it('reports a malformed payload with the field, a bad token, and usage errors', async () => {
     const bad = await lathe(['call', 'settings.update', '{"patch":{"theme":"purple"}}'], { LATHE_HOME: servedHome });
     expect(bad.code).toBe(1);
