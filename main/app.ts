@@ -39,6 +39,7 @@ import { RegistryStore } from './registry/registryStore';
 import { registerEndpointHandlers, registerEndpointOperations } from './endpoints/endpointHandlers';
 import { EndpointService } from './endpoints/endpointService';
 import { Autoscaler } from './endpoints/autoscaler';
+import { TransformService } from './endpoints/transformService';
 import { EndpointStore } from './endpoints/endpointStore';
 
 export interface LatheOptions {
@@ -221,7 +222,8 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         ...(options.autoscalingWindowSeconds !== undefined ? { windowSeconds: options.autoscalingWindowSeconds } : {}),
       }),
     );
-    registerEndpointHandlers(router, endpoints, autoscaler);
+    const transforms = new TransformService({ store, home: layout.home, objectStore: training.objectStore, model: (name) => endpoints.modelServer(name), processing });
+    registerEndpointHandlers(router, endpoints, autoscaler, transforms);
     registerCoreHandlers(router, {
       settings,
       events,

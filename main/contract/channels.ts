@@ -4,7 +4,7 @@
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
-import type { VariantMetricsReport } from './endpoints';
+import type { TransformJobDescription, VariantMetricsReport } from './endpoints';
 import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
@@ -89,6 +89,10 @@ export const CHANNELS = [
   'endpoints.invoke',
   'endpoints.sample',
   'endpoints.metrics',
+  'transform.create',
+  'transform.describe',
+  'transform.list',
+  'transform.stop',
   'autoscaling.registerTarget',
   'autoscaling.describeTargets',
   'autoscaling.deregisterTarget',
@@ -169,6 +173,10 @@ export interface ChannelResponses {
   'endpoints.invoke': InvokeResult;
   'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
   'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> };
+  'transform.create': { TransformJobArn: string };
+  'transform.describe': TransformJobDescription;
+  'transform.list': { TransformJobSummaries: Array<Pick<TransformJobDescription, 'TransformJobName' | 'TransformJobArn' | 'TransformJobStatus' | 'CreationTime' | 'TransformEndTime' | 'FailureReason'>>; NextToken?: string };
+  'transform.stop': Record<string, never>;
   'autoscaling.registerTarget': { ScalableTargetARN: string };
   'autoscaling.describeTargets': { ScalableTargets: Array<Record<string, unknown>>; NextToken?: string };
   'autoscaling.deregisterTarget': Record<string, never>;

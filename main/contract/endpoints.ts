@@ -112,3 +112,22 @@ export interface VariantMetricsReport {
   /** One point per StepSeconds, oldest first. */
   Series: Array<{ Time: string; Invocations: number; Errors: number; Workers: number }>;
 }
+
+/** DescribeTransformJob, with Lathe's progress and the processing job that runs it. */
+export interface TransformJobDescription {
+  TransformJobName: string;
+  TransformJobArn: string;
+  TransformJobStatus: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+  FailureReason?: string;
+  ModelName: string;
+  BatchStrategy?: string;
+  MaxPayloadInMB?: number;
+  TransformInput: Record<string, unknown>;
+  TransformOutput: Record<string, unknown>;
+  TransformResources: Record<string, unknown>;
+  CreationTime: string;
+  TransformStartTime?: string;
+  TransformEndTime?: string;
+  LatheProgress?: { FilesDone: number; FilesTotal: number; RecordsDone: number; RecordsTotal: number };
+  LatheProcessingJobName: string;
+}

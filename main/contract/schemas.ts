@@ -49,6 +49,7 @@ import {
   modelNameSchema,
   updateEndpointSchema,
 } from './endpointSchemas';
+import { createTransformJobSchema, listTransformJobsSchema, transformJobNameSchema } from './transformSchemas';
 import { describeActivitiesSchema, describePoliciesSchema, describeTargetsSchema, policyKeySchema, putPolicySchema, registerTargetSchema, targetKeySchema } from './autoscalingSchemas';
 
 const nonEmpty = (what: string, max = 4096) =>
@@ -187,6 +188,11 @@ export const schemas = {
   'endpoints.sample': endpointNameSchema,
   /** Per variant: Invocations, 4XX/5XX errors, ModelLatency and OverheadLatency percentiles, workers over time. */
   'endpoints.metrics': endpointMetricsSchema,
+  /** Batch transform: runs on the job runner as processing job tj-<name>; progress in LatheProgress. */
+  'transform.create': createTransformJobSchema,
+  'transform.describe': transformJobNameSchema,
+  'transform.list': listTransformJobsSchema,
+  'transform.stop': transformJobNameSchema,
   /** Application Auto Scaling for `endpoint/<name>/variant/<variant>` (boto3's application-autoscaling too). */
   'autoscaling.registerTarget': registerTargetSchema,
   'autoscaling.describeTargets': describeTargetsSchema,

@@ -5,9 +5,14 @@ import type { Channel } from '../contract/channels';
 import type { Disposable } from '../util/disposable';
 import type { Autoscaler } from './autoscaler';
 import type { EndpointService } from './endpointService';
+import type { TransformService } from './transformService';
 
 /** The endpoints channels of the contract. */
-export function registerEndpointHandlers(router: Router, endpoints: EndpointService, autoscaler: Autoscaler): void {
+export function registerEndpointHandlers(router: Router, endpoints: EndpointService, autoscaler: Autoscaler, transforms: TransformService): void {
+  router.handle('transform.create', (request, context) => transforms.create(request, context.actor));
+  router.handle('transform.describe', (request) => transforms.describe(request.TransformJobName));
+  router.handle('transform.list', (request) => transforms.list(request));
+  router.handle('transform.stop', (request, context) => transforms.stop(request.TransformJobName, context.actor));
   router.handle('autoscaling.registerTarget', (request) => autoscaler.registerTarget(request));
   router.handle('autoscaling.describeTargets', (request) => autoscaler.describeTargets(request));
   router.handle('autoscaling.deregisterTarget', (request) => autoscaler.deregisterTarget(request));
@@ -47,6 +52,10 @@ const OPERATIONS: ReadonlyArray<readonly [string, Channel]> = [
   ['ListEndpoints', 'endpoints.list'],
   ['UpdateEndpoint', 'endpoints.update'],
   ['DeleteEndpoint', 'endpoints.delete'],
+  ['CreateTransformJob', 'transform.create'],
+  ['DescribeTransformJob', 'transform.describe'],
+  ['ListTransformJobs', 'transform.list'],
+  ['StopTransformJob', 'transform.stop'],
 ];
 
 const AUTOSCALING: ReadonlyArray<readonly [string, Channel]> = [

@@ -16,7 +16,7 @@ import type { CreateEndpointConfigRequest, CreateEndpointRequest, CreateModelReq
 import type { Logger } from '../log/logger';
 import { listPage, sortBy } from '../util/paging';
 import { Deployment, type VariantPlan } from './deployment';
-import type { EndpointRow, EndpointStore } from './endpointStore';
+import type { EndpointRow, EndpointStore, ModelServer } from './endpointStore';
 import { resolveModelServer, type ResolveDeps } from './modelServer';
 import { samplePayload } from './samplePayload';
 import { CaptureWriter, captureSettingsOf } from './dataCapture';
@@ -298,6 +298,11 @@ export class EndpointService {
         },
       };
     });
+  }
+
+  /** How a model is served (batch transform runs the same model). */
+  modelServer(name: string): ModelServer | null {
+    return this.deps.store.model(name)?.server ?? null;
   }
 
   /** The running pool of an endpoint's variant (the autoscaler's handle), or null. */

@@ -358,6 +358,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: '0014-transform-jobs',
+    sql: `
+      -- CreateTransformJob as given; the processing job tj-<name> runs it.
+      CREATE TABLE transform_jobs (
+        name        TEXT PRIMARY KEY,
+        request     TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

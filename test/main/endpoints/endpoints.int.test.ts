@@ -234,6 +234,56 @@ describe('data capture', () => {
   });
 });
 
+describe('batch transform', () => {
+  const transformed = (name: string) => until(() => lathe.router.invoke('transform.describe', { TransformJobName: name }), (d) => d.TransformJobStatus !== 'InProgress', `transform ${name}`);
+  const request = (name: string, uri: string) => ({
+    TransformJobName: name,
+    ModelName: 'batch-model',
+    BatchStrategy: 'MultiRecord' as const,
+    TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: uri } }, ContentType: 'text/csv', SplitType: 'Line' as const },
+    TransformOutput: { S3OutputPath: `s3://lathe-demo/batch-out/${name}`, Accept: 'text/csv', AssembleWith: 'Line' as const },
+    TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+  });
+
+  it('writes a .out file per input file with xgboost\'s own predictions, and says how far it got', { timeout: 120_000 }, async () => {
+    const input = path.join(lathe.home, 's3', 'lathe-demo', 'batch', 'good');
+    fs.mkdirSync(path.join(input, 'sub'), { recursive: true });
+    const rows = ['200.0,14,0.85,5', '12.5,3,0.10,1', '900.0,23,0.99,9', '50.0,8,0.5,2'];
+    fs.writeFileSync(path.join(input, 'a.csv'), rows.slice(0, 3).join('\n') + '\n');
+    fs.writeFileSync(path.join(input, 'sub', 'b.csv'), rows[3] + '\n');
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'batch-model', PrimaryContainer: { Image: 'xgboost', ModelDataUrl: MODEL_URI } });
+    await lathe.router.invoke('transform.create', request('fraud-batch', 's3://lathe-demo/batch/good'));
+    const done = await transformed('fraud-batch');
+    expect(done).toMatchObject({ TransformJobStatus: 'Completed', LatheProgress: { FilesDone: 2, FilesTotal: 2, RecordsDone: 4, RecordsTotal: 4 } });
+    const out = path.join(lathe.home, 's3', 'lathe-demo', 'batch-out', 'fraud-batch');
+    const answers = [...fs.readFileSync(path.join(out, 'a.csv.out'), 'utf8').trim().split('\n'), ...fs.readFileSync(path.join(out, 'sub', 'b.csv.out'), 'utf8').trim().split('\n')].map(Number);
+    const direct = JSON.parse(
+      await python(
+        `import tarfile, tempfile, os, json, xgboost as xgb
+folder = tempfile.mkdtemp()
+with tarfile.open(os.environ["MODEL"]) as tar: tar.extractall(folder)
+b = xgb.Booster(); b.load_model(os.path.join(folder, "xgboost-model"))
+print(json.dumps([float(v) for v in b.predict(xgb.DMatrix(${JSON.stringify(rows.map((r) => r.split(',').map(Number)))}))]))`,
+        { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz') },
+      ),
+    ) as number[];
+    expect(answers).toEqual(direct);
+    expect((await lathe.router.invoke('transform.list', {})).TransformJobSummaries.map((t) => [t.TransformJobName, t.TransformJobStatus])).toContainEqual(['fraud-batch', 'Completed']);
+  });
+
+  it('fails on a bad row naming the file and line, and refuses input that is not there', { timeout: 120_000 }, async () => {
+    const input = path.join(lathe.home, 's3', 'lathe-demo', 'batch', 'bad');
+    fs.mkdirSync(input, { recursive: true });
+    fs.writeFileSync(path.join(input, 'rows.csv'), '200.0,14,0.85,5\n1,2,3\n');
+    await lathe.router.invoke('transform.create', request('fraud-batch-bad', 's3://lathe-demo/batch/bad'));
+    const failed = await transformed('fraud-batch-bad');
+    expect(failed.TransformJobStatus).toBe('Failed');
+    expect(failed.FailureReason).toContain('rows.csv line 2');
+    expect(await lathe.router.call('transform.create', request('fraud-batch-none', 's3://lathe-demo/batch/missing'), ctx)).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('does not exist') } });
+    expect(await lathe.router.call('transform.create', { ...request('fraud-batch-model', 's3://lathe-demo/batch/bad'), ModelName: 'no-model' }, ctx)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+});
+
 describe('endpoints in use', () => {
   it('run side by side, update under traffic without dropping a request, and roll back a broken update', { timeout: 240_000 }, async () => {
     await deploy('side-a', { Image: 'xgboost', ModelDataUrl: MODEL_URI });
