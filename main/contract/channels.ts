@@ -89,6 +89,7 @@ export const CHANNELS = [
   'endpoints.invoke',
   'endpoints.sample',
   'endpoints.metrics',
+  'endpoints.logs',
   'transform.create',
   'transform.describe',
   'transform.list',
@@ -173,6 +174,7 @@ export interface ChannelResponses {
   'endpoints.invoke': InvokeResult;
   'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
   'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> };
+  'endpoints.logs': { EndpointName: string; EndpointConfigName: string; Workers: Array<{ Variant: string; Worker: number; File: string; Lines: string[] }> };
   'transform.create': { TransformJobArn: string };
   'transform.describe': TransformJobDescription;
   'transform.list': { TransformJobSummaries: Array<Pick<TransformJobDescription, 'TransformJobName' | 'TransformJobArn' | 'TransformJobStatus' | 'CreationTime' | 'TransformEndTime' | 'FailureReason'>>; NextToken?: string };

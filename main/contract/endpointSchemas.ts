@@ -108,6 +108,12 @@ export const endpointMetricsSchema = z.strictObject({
   StepSeconds: z.number().int().min(1).max(600).optional(),
 });
 
+export const endpointLogsSchema = z.strictObject({
+  EndpointName: name('EndpointName'),
+  VariantName: name('VariantName').optional(),
+  Lines: z.number().int().min(1).max(5000).optional(),
+});
+
 export type CreateModelRequest = z.output<typeof createModelSchema>;
 export type CreateEndpointConfigRequest = z.output<typeof createEndpointConfigSchema>;
 export type CreateEndpointRequest = z.output<typeof createEndpointSchema>;

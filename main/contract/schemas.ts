@@ -40,6 +40,7 @@ import {
   createEndpointSchema,
   createModelSchema,
   endpointConfigNameSchema,
+  endpointLogsSchema,
   endpointMetricsSchema,
   endpointNameSchema,
   invokeEndpointSchema,
@@ -188,6 +189,8 @@ export const schemas = {
   'endpoints.sample': endpointNameSchema,
   /** Per variant: Invocations, 4XX/5XX errors, ModelLatency and OverheadLatency percentiles, workers over time. */
   'endpoints.metrics': endpointMetricsSchema,
+  /** The last lines of each worker's log (its model server's output), by variant. */
+  'endpoints.logs': endpointLogsSchema,
   /** Batch transform: runs on the job runner as processing job tj-<name>; progress in LatheProgress. */
   'transform.create': createTransformJobSchema,
   'transform.describe': transformJobNameSchema,

@@ -35,6 +35,7 @@ export function registerEndpointHandlers(router: Router, endpoints: EndpointServ
   router.handle('endpoints.delete', (request) => endpoints.deleteEndpoint(request.EndpointName));
   router.handle('endpoints.invoke', (request) => endpoints.invokeConsole(request));
   router.handle('endpoints.sample', (request) => endpoints.sample(request.EndpointName));
+  router.handle('endpoints.logs', (request) => endpoints.logs(request.EndpointName, request.Lines ?? 200, request.VariantName));
   router.handle('endpoints.metrics', (request) => endpoints.metricsReport(request.EndpointName, request.WindowSeconds, request.StepSeconds));
 }
 

@@ -21,6 +21,7 @@ import { resolveModelServer, type ResolveDeps } from './modelServer';
 import { samplePayload } from './samplePayload';
 import { CaptureWriter, captureSettingsOf } from './dataCapture';
 import { invokeDeployment } from './invocation';
+import { workerLogs } from './workerLogs';
 import { VariantMetrics, type VariantMetricsReport } from './variantMetrics';
 import type { VariantPool } from './workerPool';
 import type { TrainingJobDescription } from '../contract/training';
@@ -298,6 +299,12 @@ export class EndpointService {
         },
       };
     });
+  }
+
+  /** The last lines of each worker's output for the config the endpoint serves. */
+  logs(name: string, lines: number, variant?: string) {
+    const row = this.requireEndpoint(name);
+    return { EndpointName: row.name, EndpointConfigName: row.configName, Workers: workerLogs(this.deps.home, row.name, row.configName, lines, variant) };
   }
 
   /** How a model is served (batch transform runs the same model). */

@@ -124,6 +124,7 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'endpoints.invoke': { EndpointName: 'fraud-detection-prod', Body: '200.0,14,0.85,5', BodyEncoding: 'utf8', ContentType: 'text/csv', Accept: 'text/csv', TargetVariant: 'AllTraffic', CustomAttributes: 'trace=1', InferenceId: 'req-1' },
   'endpoints.sample': { EndpointName: 'fraud-detection-prod' },
   'endpoints.metrics': { EndpointName: 'fraud-detection-prod', WindowSeconds: 300, StepSeconds: 10 },
+  'endpoints.logs': { EndpointName: 'fraud-detection-prod', VariantName: 'AllTraffic', Lines: 100 },
   'transform.create': {
     TransformJobName: 'fraud-batch-1',
     ModelName: 'fraud-xgb-v1',

@@ -200,6 +200,10 @@ describe('bad input at an endpoint', () => {
     const failed = await deploy('fraud-broken', { Image: 'xgboost', ModelDataUrl: 's3://lathe-demo/broken.tar.gz' });
     expect(failed.EndpointStatus).toBe('Failed');
     expect(failed.FailureReason).toContain('variant AllTraffic: worker 0 exited (code 2) before it was ready');
+    // The worker's own words are in its log, which endpoints.logs shows.
+    const logs = await lathe.router.invoke('endpoints.logs', { EndpointName: 'fraud-broken' });
+    expect(logs.Workers).toMatchObject([{ Variant: 'AllTraffic', Worker: 0 }]);
+    expect(logs.Workers[0]!.Lines.at(-1)).toMatch(/^ClientError: /);
     expect(await invoke('fraud-broken', '1,2,3,4')).toMatchObject({ ok: false, error: { message: expect.stringContaining('is not serving: it failed') } });
   });
 });
