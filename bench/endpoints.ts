@@ -169,8 +169,8 @@ async function trainSeedModel(lathe: Lathe): Promise<string> {
 }
 
 async function deployLathe(lathe: Lathe, modelDataUrl: string, workers: number): Promise<void> {
-  lathe.endpoints.createModel({ ModelName: `${ENDPOINT}-model`, PrimaryContainer: { Image: 'xgboost', ModelDataUrl: modelDataUrl } });
-  lathe.endpoints.createConfig({ EndpointConfigName: `${ENDPOINT}-config`, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${ENDPOINT}-model`, InitialInstanceCount: workers }] });
+  await lathe.router.invoke('endpoints.createModel', { ModelName: `${ENDPOINT}-model`, PrimaryContainer: { Image: 'xgboost', ModelDataUrl: modelDataUrl } });
+  await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: `${ENDPOINT}-config`, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${ENDPOINT}-model`, InitialInstanceCount: workers }] });
   lathe.endpoints.createEndpoint({ EndpointName: ENDPOINT, EndpointConfigName: `${ENDPOINT}-config` });
   const endpoint = await until(() => lathe.endpoints.describeEndpoint(ENDPOINT), (e) => e.EndpointStatus !== 'Creating', `endpoint ${ENDPOINT}`);
   if (endpoint.EndpointStatus !== 'InService') throw new Error(`endpoint ${ENDPOINT} is ${endpoint.EndpointStatus}: ${endpoint.FailureReason ?? ''}`);

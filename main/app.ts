@@ -39,6 +39,7 @@ import { RegistryStore } from './registry/registryStore';
 import { registerEndpointHandlers, registerEndpointOperations } from './endpoints/endpointHandlers';
 import { EndpointService } from './endpoints/endpointService';
 import { Autoscaler } from './endpoints/autoscaler';
+import { EndpointCatalog } from './endpoints/catalog';
 import { TransformService } from './endpoints/transformService';
 import { EndpointStore } from './endpoints/endpointStore';
 
@@ -200,8 +201,10 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     registerTrainingHandlers(router, training, processing);
     const registry = owned.add(new RegistryService({ store: new RegistryStore(store), bus, training, lineage: experiments, processing, logger: logger.child('registry') }));
     registerRegistryHandlers(router, registry);
+    const endpointStore = new EndpointStore(store);
+    const catalog = new EndpointCatalog({ store: endpointStore, bus, objectStore: training.objectStore, registry });
     const endpoints = new EndpointService({
-      store: new EndpointStore(store),
+      store: endpointStore,
       bus,
       logger: logger.child('endpoints'),
       home: layout.home,
@@ -223,7 +226,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       }),
     );
     const transforms = new TransformService({ store, home: layout.home, objectStore: training.objectStore, model: (name) => endpoints.modelServer(name), processing });
-    registerEndpointHandlers(router, endpoints, autoscaler, transforms);
+    registerEndpointHandlers(router, catalog, endpoints, autoscaler, transforms);
     registerCoreHandlers(router, {
       settings,
       events,

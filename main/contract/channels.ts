@@ -4,7 +4,7 @@
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
-import type { TransformJobDescription, VariantMetricsReport } from './endpoints';
+import type { ShadowReport, TransformJobDescription, VariantMetricsReport } from './endpoints';
 import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
@@ -173,7 +173,7 @@ export interface ChannelResponses {
   'endpoints.delete': Record<string, never>;
   'endpoints.invoke': InvokeResult;
   'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
-  'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> };
+  'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport>; Shadows?: ShadowReport[] };
   'endpoints.logs': { EndpointName: string; EndpointConfigName: string; Workers: Array<{ Variant: string; Worker: number; File: string; Lines: string[] }> };
   'transform.create': { TransformJobArn: string };
   'transform.describe': TransformJobDescription;

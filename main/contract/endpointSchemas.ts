@@ -56,6 +56,8 @@ export const createEndpointConfigSchema = z.looseObject({
     .max(10, 'at most 10 production variants')
     .refine((variants) => new Set(variants.map((v) => v.VariantName)).size === variants.length, 'variant names must differ')
     .refine((variants) => variants.some((v) => (v.InitialVariantWeight ?? 1) > 0), 'at least one variant needs a weight above 0'),
+  /** A variant that gets a copy of the traffic; its answers are compared with production's, never returned. */
+  ShadowProductionVariants: z.array(variant).max(1, 'at most one shadow variant, as SageMaker allows').optional(),
   DataCaptureConfig: z
     .looseObject({
       EnableCapture: z.boolean().optional(),

@@ -41,6 +41,7 @@ export interface EndpointConfigDescription {
   EndpointConfigName: string;
   EndpointConfigArn: string;
   ProductionVariants: ProductionVariant[];
+  ShadowProductionVariants?: ProductionVariant[];
   DataCaptureConfig?: Record<string, unknown>;
   CreationTime: string;
 }
@@ -62,6 +63,7 @@ export interface EndpointDescription {
   EndpointStatus: EndpointStatus;
   FailureReason?: string;
   ProductionVariants?: VariantSummary[];
+  ShadowProductionVariants?: VariantSummary[];
   CreationTime: string;
   LastModifiedTime: string;
   DataCaptureConfig?: { EnableCapture: boolean; CaptureStatus: 'Started' | 'Stopped'; CurrentSamplingPercentage: number; DestinationS3Uri?: string };
@@ -130,4 +132,15 @@ export interface TransformJobDescription {
   TransformEndTime?: string;
   LatheProgress?: { FilesDone: number; FilesTotal: number; RecordsDone: number; RecordsTotal: number };
   LatheProcessingJobName: string;
+}
+
+/** A shadow variant's record: how its answers compared with production's. */
+export interface ShadowReport {
+  VariantName: string;
+  Invocations: number;
+  Errors: number;
+  Matches: number;
+  Mismatches: number;
+  MeanAbsDifference: number | null;
+  RecentMismatches: Array<{ Time: string; Request: string; Production: string; Shadow: string }>;
 }

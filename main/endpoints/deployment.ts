@@ -36,8 +36,12 @@ export function pickVariant<T extends { name: string; weight: number }>(variants
   return variants.filter((v) => v.weight > 0).at(-1) ?? variants[0]!;
 }
 
+type Running = { name: string; weight: number; image: string; pool: VariantPool };
+
 export class Deployment {
-  readonly variants: Array<{ name: string; weight: number; image: string; pool: VariantPool }>;
+  readonly variants: Running[];
+  /** Shadow variants: a copy of the traffic, answers compared and never returned. */
+  readonly shadows: Running[];
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -46,13 +50,20 @@ export class Deployment {
     logger: Logger,
     /** What of its traffic the endpoint captures, if anything. */
     readonly capture: CaptureSettings | null = null,
+    shadowPlans: readonly VariantPlan[] = [],
   ) {
-    this.variants = plans.map((plan) => ({ name: plan.name, weight: plan.weight, image: plan.image, pool: new VariantPool(plan.name, plan.launch, plan.count, logger.child(plan.name)) }));
+    const run = (plan: VariantPlan): Running => ({ name: plan.name, weight: plan.weight, image: plan.image, pool: new VariantPool(plan.name, plan.launch, plan.count, logger.child(plan.name)) });
+    this.variants = plans.map(run);
+    this.shadows = shadowPlans.map(run);
+  }
+
+  private get all(): Running[] {
+    return [...this.variants, ...this.shadows];
   }
 
   /** Every variant's workers ready, or all stopped and the reason thrown. */
   async start(): Promise<void> {
-    const results = await Promise.allSettled(this.variants.map((v) => v.pool.start()));
+    const results = await Promise.allSettled(this.all.map((v) => v.pool.start()));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (failed.length > 0) {
       await this.stop(0);
@@ -65,11 +76,11 @@ export class Deployment {
   }
 
   async stop(drainMs: number): Promise<void> {
-    await Promise.all(this.variants.map((v) => v.pool.stop(drainMs)));
+    await Promise.all(this.all.map((v) => v.pool.stop(drainMs)));
   }
 
-  summaries(): VariantSummary[] {
-    return this.variants.map((v) => ({
+  summaries(shadows = false): VariantSummary[] {
+    return (shadows ? this.shadows : this.variants).map((v) => ({
       VariantName: v.name,
       CurrentWeight: v.weight,
       DesiredWeight: v.weight,

@@ -4,11 +4,12 @@ import { registerRouterOperations } from '../compat/routerOperations';
 import type { Channel } from '../contract/channels';
 import type { Disposable } from '../util/disposable';
 import type { Autoscaler } from './autoscaler';
+import type { EndpointCatalog } from './catalog';
 import type { EndpointService } from './endpointService';
 import type { TransformService } from './transformService';
 
 /** The endpoints channels of the contract. */
-export function registerEndpointHandlers(router: Router, endpoints: EndpointService, autoscaler: Autoscaler, transforms: TransformService): void {
+export function registerEndpointHandlers(router: Router, catalog: EndpointCatalog, endpoints: EndpointService, autoscaler: Autoscaler, transforms: TransformService): void {
   router.handle('transform.create', (request, context) => transforms.create(request, context.actor));
   router.handle('transform.describe', (request) => transforms.describe(request.TransformJobName));
   router.handle('transform.list', (request) => transforms.list(request));
@@ -20,14 +21,14 @@ export function registerEndpointHandlers(router: Router, endpoints: EndpointServ
   router.handle('autoscaling.describePolicies', (request) => autoscaler.describePolicies(request));
   router.handle('autoscaling.deletePolicy', (request) => autoscaler.deletePolicy(request));
   router.handle('autoscaling.describeActivities', (request) => autoscaler.describeActivities(request));
-  router.handle('endpoints.createModel', (request) => endpoints.createModel(request));
-  router.handle('endpoints.describeModel', (request) => endpoints.describeModel(request.ModelName));
-  router.handle('endpoints.listModels', (request) => endpoints.listModels(request));
-  router.handle('endpoints.deleteModel', (request) => endpoints.deleteModel(request.ModelName));
-  router.handle('endpoints.createConfig', (request) => endpoints.createConfig(request));
-  router.handle('endpoints.describeConfig', (request) => endpoints.describeConfig(request.EndpointConfigName));
-  router.handle('endpoints.listConfigs', (request) => endpoints.listConfigs(request));
-  router.handle('endpoints.deleteConfig', (request) => endpoints.deleteConfig(request.EndpointConfigName));
+  router.handle('endpoints.createModel', (request) => catalog.createModel(request));
+  router.handle('endpoints.describeModel', (request) => catalog.describeModel(request.ModelName));
+  router.handle('endpoints.listModels', (request) => catalog.listModels(request));
+  router.handle('endpoints.deleteModel', (request) => catalog.deleteModel(request.ModelName));
+  router.handle('endpoints.createConfig', (request) => catalog.createConfig(request));
+  router.handle('endpoints.describeConfig', (request) => catalog.describeConfig(request.EndpointConfigName));
+  router.handle('endpoints.listConfigs', (request) => catalog.listConfigs(request));
+  router.handle('endpoints.deleteConfig', (request) => catalog.deleteConfig(request.EndpointConfigName));
   router.handle('endpoints.create', (request) => endpoints.createEndpoint(request));
   router.handle('endpoints.describe', (request) => endpoints.describeEndpoint(request.EndpointName));
   router.handle('endpoints.list', (request) => endpoints.listEndpoints(request));

@@ -11,17 +11,18 @@ import { conflict, LatheFault, notFound, unavailable } from '../api/errors';
 import type { EventBus } from '../api/eventBus';
 import { SageMakerError } from '../compat/errors';
 import type { InvocationRequest, InvocationResult } from '../compat/sagemakerRuntime';
-import type { ContainerDefinition, EndpointConfigDescription, EndpointDescription, EndpointStatus, EndpointSummary, InvokeResult, ModelDescription } from '../contract/endpoints';
-import type { CreateEndpointConfigRequest, CreateEndpointRequest, CreateModelRequest, InvokeEndpointRequest, ListEndpointsRequest, ListRequest, UpdateEndpointRequest } from '../contract/endpointSchemas';
+import type { ContainerDefinition, EndpointDescription, EndpointStatus, EndpointSummary, InvokeResult } from '../contract/endpoints';
+import type { CreateEndpointRequest, InvokeEndpointRequest, ListEndpointsRequest, UpdateEndpointRequest } from '../contract/endpointSchemas';
 import type { Logger } from '../log/logger';
 import { listPage, sortBy } from '../util/paging';
 import { Deployment, type VariantPlan } from './deployment';
 import type { EndpointRow, EndpointStore, ModelServer } from './endpointStore';
-import { resolveModelServer, type ResolveDeps } from './modelServer';
+import type { ResolveDeps } from './modelServer';
 import { samplePayload } from './samplePayload';
 import { CaptureWriter, captureSettingsOf } from './dataCapture';
 import { invokeDeployment } from './invocation';
 import { workerLogs } from './workerLogs';
+import { ShadowStats, type ShadowReport } from './shadow';
 import { VariantMetrics, type VariantMetricsReport } from './variantMetrics';
 import type { VariantPool } from './workerPool';
 import type { TrainingJobDescription } from '../contract/training';
@@ -55,6 +56,7 @@ export class EndpointService {
   private readonly starting = new Set<Deployment>();
   private readonly capturer: CaptureWriter;
   private readonly metrics = new Map<string, VariantMetrics>();
+  private readonly shadowStats = new Map<string, ShadowStats>();
   private disposed = false;
 
   constructor(private readonly deps: EndpointServiceDeps) {
@@ -74,82 +76,6 @@ export class EndpointService {
 
   private changed(kind: 'model' | 'config' | 'endpoint', name: string, status?: EndpointStatus): void {
     this.deps.bus.emit('endpoints.changed', { kind, name, ...(status ? { EndpointStatus: status } : {}) });
-  }
-
-  createModel(request: CreateModelRequest): { ModelArn: string } {
-    if (this.deps.store.model(request.ModelName)) throw conflict(`Cannot create already existing model "${request.ModelName}".`);
-    const containers = (request.Containers ?? [request.PrimaryContainer]) as ContainerDefinition[];
-    const server = resolveModelServer(containers, { objectStore: this.deps.objectStore, describeVersion: (arn) => this.deps.registry.describeVersion(arn) });
-    this.deps.store.insertModel({ name: request.ModelName, request, server, createdAt: this.now() });
-    this.changed('model', request.ModelName);
-    return { ModelArn: `${ARN}:model/${request.ModelName.toLowerCase()}` };
-  }
-
-  describeModel(name: string): ModelDescription {
-    const row = this.deps.store.model(name);
-    if (!row) throw notFound(`Could not find model "${name}".`);
-    const { ModelName, PrimaryContainer, Containers, ExecutionRoleArn } = row.request;
-    return {
-      ModelName,
-      ModelArn: `${ARN}:model/${ModelName.toLowerCase()}`,
-      ...(PrimaryContainer ? { PrimaryContainer: PrimaryContainer as ContainerDefinition } : {}),
-      ...(Containers ? { Containers: Containers as ContainerDefinition[] } : {}),
-      ...(ExecutionRoleArn ? { ExecutionRoleArn } : {}),
-      CreationTime: row.createdAt,
-      LatheServer: { Kind: 'builtin', Algorithm: row.server.Algorithm, ModelDataPath: row.server.ModelDataPath },
-    };
-  }
-
-  listModels(request: ListRequest): { Models: Array<{ ModelName: string; ModelArn: string; CreationTime: string }>; NextToken?: string } {
-    const rows = this.deps.store.models().filter((m) => m.name.toLowerCase().includes((request.NameContains ?? '').toLowerCase()));
-    const page = listPage(sortBy(rows, (m) => (request.SortBy === 'Name' ? m.name : m.createdAt), request.SortOrder), request);
-    return { Models: page.page.map((m) => ({ ModelName: m.name, ModelArn: `${ARN}:model/${m.name.toLowerCase()}`, CreationTime: m.createdAt })), ...(page.next ? { NextToken: page.next } : {}) };
-  }
-
-  deleteModel(name: string): Record<string, never> {
-    const row = this.deps.store.model(name);
-    if (!row) throw notFound(`Could not find model "${name}".`);
-    this.deps.store.deleteModel(row.name);
-    this.changed('model', row.name);
-    return {};
-  }
-
-  createConfig(request: CreateEndpointConfigRequest): { EndpointConfigArn: string } {
-    if (this.deps.store.config(request.EndpointConfigName)) throw conflict(`Cannot create already existing endpoint configuration "${request.EndpointConfigName}".`);
-    // A destination Lathe cannot write to is refused now, not when the endpoint starts.
-    captureSettingsOf(request.DataCaptureConfig, this.deps.objectStore);
-    for (const variant of request.ProductionVariants) {
-      if (!this.deps.store.model(variant.ModelName)) throw notFound(`Variant ${variant.VariantName}: could not find model "${variant.ModelName}"; create it first with CreateModel.`);
-    }
-    this.deps.store.insertConfig({ name: request.EndpointConfigName, request, createdAt: this.now() });
-    this.changed('config', request.EndpointConfigName);
-    return { EndpointConfigArn: `${ARN}:endpoint-config/${request.EndpointConfigName.toLowerCase()}` };
-  }
-
-  describeConfig(name: string): EndpointConfigDescription {
-    const row = this.deps.store.config(name);
-    if (!row) throw notFound(`Could not find endpoint configuration "${name}".`);
-    return {
-      EndpointConfigName: row.name,
-      EndpointConfigArn: `${ARN}:endpoint-config/${row.name.toLowerCase()}`,
-      ProductionVariants: row.request.ProductionVariants,
-      ...(row.request.DataCaptureConfig ? { DataCaptureConfig: row.request.DataCaptureConfig } : {}),
-      CreationTime: row.createdAt,
-    };
-  }
-
-  listConfigs(request: ListRequest): { EndpointConfigs: Array<{ EndpointConfigName: string; EndpointConfigArn: string; CreationTime: string }>; NextToken?: string } {
-    const rows = this.deps.store.configs().filter((c) => c.name.toLowerCase().includes((request.NameContains ?? '').toLowerCase()));
-    const page = listPage(sortBy(rows, (c) => (request.SortBy === 'Name' ? c.name : c.createdAt), request.SortOrder), request);
-    return { EndpointConfigs: page.page.map((c) => ({ EndpointConfigName: c.name, EndpointConfigArn: `${ARN}:endpoint-config/${c.name.toLowerCase()}`, CreationTime: c.createdAt })), ...(page.next ? { NextToken: page.next } : {}) };
-  }
-
-  deleteConfig(name: string): Record<string, never> {
-    const row = this.deps.store.config(name);
-    if (!row) throw notFound(`Could not find endpoint configuration "${name}".`);
-    this.deps.store.deleteConfig(row.name);
-    this.changed('config', row.name);
-    return {};
   }
 
   createEndpoint(request: CreateEndpointRequest): { EndpointArn: string } {
@@ -172,8 +98,9 @@ export class EndpointService {
       EndpointStatus: row.status,
       ...(row.failureReason ? { FailureReason: row.failureReason } : {}),
       ...(live ? { ProductionVariants: live.summaries() } : {}),
+      ...(live && live.shadows.length > 0 ? { ShadowProductionVariants: live.summaries(true) } : {}),
       ...(live?.capture
-        ? { DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: live.capture.samplingPercentage, DestinationS3Uri: String(this.describeConfig(live.configName).DataCaptureConfig?.DestinationS3Uri ?? '') } }
+        ? { DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: live.capture.samplingPercentage, DestinationS3Uri: String((this.deps.store.config(live.configName)?.request.DataCaptureConfig as { DestinationS3Uri?: string } | undefined)?.DestinationS3Uri ?? '') } }
         : {}),
       CreationTime: row.createdAt,
       LastModifiedTime: row.modifiedAt,
@@ -234,7 +161,8 @@ export class EndpointService {
     const run = (async () => {
       const config = this.deps.store.config(configName);
       const capture = captureSettingsOf(config?.request.DataCaptureConfig, this.deps.objectStore);
-      const deployment = new Deployment(configName, await this.plan(name, configName), this.deps.logger.child(name), capture);
+      const plans = await this.plan(name, configName);
+      const deployment = new Deployment(configName, plans.production, this.deps.logger.child(name), capture, plans.shadows);
       this.starting.add(deployment);
       try {
         await deployment.start();
@@ -275,12 +203,12 @@ export class EndpointService {
     this.busy.set(name, tracked);
   }
 
-  private async plan(endpoint: string, configName: string): Promise<VariantPlan[]> {
+  private async plan(endpoint: string, configName: string): Promise<{ production: VariantPlan[]; shadows: VariantPlan[] }> {
     const config = this.deps.store.config(configName);
     if (!config) throw new Error(`endpoint config ${configName} no longer exists`);
     const python = await this.deps.python();
     if (!python) throw unavailable('no Python interpreter with the ML packages is selected; pick one in Settings');
-    return config.request.ProductionVariants.map((variant) => {
+    const planOf = (variant: (typeof config.request.ProductionVariants)[number]): VariantPlan => {
       const model = this.deps.store.model(variant.ModelName);
       if (!model) throw new Error(`variant ${variant.VariantName}: model ${variant.ModelName} no longer exists`);
       return {
@@ -298,7 +226,8 @@ export class EndpointService {
           invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
         },
       };
-    });
+    };
+    return { production: config.request.ProductionVariants.map(planOf), shadows: (config.request.ShadowProductionVariants ?? []).map(planOf) };
   }
 
   /** The last lines of each worker's output for the config the endpoint serves. */
@@ -348,7 +277,14 @@ export class EndpointService {
       const why = row.status === 'Failed' ? `it failed: ${row.failureReason ?? 'see its FailureReason'}` : `it is ${row.status}`;
       throw new SageMakerError(row.status === 'Creating' ? 'ModelNotReadyException' : 'ValidationError', `Endpoint ${row.name} is not serving: ${why}.`, row.status === 'Creating' ? 429 : 400);
     }
-    return invokeDeployment(row.name, live, request, { capturer: this.capturer, metrics: (variant) => this.metricsOf(row.name, variant) });
+    return invokeDeployment(row.name, live, request, { capturer: this.capturer, metrics: (variant) => this.metricsOf(row.name, variant), shadow: (variant) => this.shadowOf(row.name, variant) });
+  }
+
+  private shadowOf(endpoint: string, variant: string): ShadowStats {
+    const key = `${endpoint}\u0000${variant}`;
+    let stats = this.shadowStats.get(key);
+    if (!stats) this.shadowStats.set(key, (stats = new ShadowStats(variant)));
+    return stats;
   }
 
   /** A variant's metrics, kept across updates of its endpoint. */
@@ -360,11 +296,16 @@ export class EndpointService {
   }
 
   /** endpoints.metrics: each variant of the endpoint's current config over the last window. */
-  metricsReport(name: string, windowSeconds = 300, stepSeconds = 10): { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport> } {
+  metricsReport(name: string, windowSeconds = 300, stepSeconds = 10): { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport>; Shadows?: ShadowReport[] } {
     const row = this.requireEndpoint(name);
     const config = this.deps.store.config(row.configName);
     const variants = config?.request.ProductionVariants.map((v) => v.VariantName) ?? [];
-    return { EndpointName: row.name, Variants: variants.map((variant) => ({ VariantName: variant, ...this.metricsOf(row.name, variant).report(windowSeconds, stepSeconds) })) };
+    const shadows = config?.request.ShadowProductionVariants?.map((v) => this.shadowOf(row.name, v.VariantName).report()) ?? [];
+    return {
+      EndpointName: row.name,
+      Variants: variants.map((variant) => ({ VariantName: variant, ...this.metricsOf(row.name, variant).report(windowSeconds, stepSeconds) })),
+      ...(shadows.length > 0 ? { Shadows: shadows } : {}),
+    };
   }
 
   /** endpoints.invoke: the same call for the test console and `lathe call`, with timings. */

@@ -7,11 +7,25 @@ import { SageMakerError } from '../compat/errors';
 import type { InvocationRequest, InvocationResult } from '../compat/sagemakerRuntime';
 import type { CaptureWriter } from './dataCapture';
 import type { Deployment } from './deployment';
+import type { ShadowStats } from './shadow';
 import type { VariantMetrics } from './variantMetrics';
+import type { ForwardRequest } from './workerPool';
 
 export interface InvocationHooks {
   capturer: CaptureWriter;
   metrics(variant: string): VariantMetrics;
+  shadow(variant: string): ShadowStats;
+}
+
+/** Sends the same request to a shadow variant and records how its answer compares; never throws. */
+async function shadowCall(shadow: Deployment['shadows'][number], request: ForwardRequest, production: Buffer, stats: ShadowStats): Promise<void> {
+  try {
+    const answer = await shadow.pool.invoke({ body: request.body, headers: { ...request.headers, 'x-amzn-sagemaker-target-variant': shadow.name } });
+    if (answer.status < 200 || answer.status > 299) stats.error();
+    else stats.compared(request.body.toString('utf8'), production.toString('utf8'), answer.body.toString('utf8'));
+  } catch {
+    stats.error();
+  }
 }
 
 export async function invokeDeployment(endpoint: string, live: Deployment, request: InvocationRequest, hooks: InvocationHooks): Promise<InvocationResult & { modelMs: number }> {
@@ -50,5 +64,6 @@ export async function invokeDeployment(endpoint: string, live: Deployment, reque
       at: new Date(),
     });
   }
+  for (const shadow of live.shadows) void shadowCall(shadow, { body: request.body, headers }, answer.body, hooks.shadow(shadow.name));
   return { body: answer.body, ...(contentType ? { contentType } : {}), invokedProductionVariant: variant.name, modelMs: answer.modelMs };
 }

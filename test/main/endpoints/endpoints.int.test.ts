@@ -238,6 +238,42 @@ describe('data capture', () => {
   });
 });
 
+describe('a shadow variant', () => {
+  it('gets a copy of every request; its answers are compared and recorded, never returned', { timeout: 120_000 }, async () => {
+    const other = path.join(lathe.home, 's3', 'lathe-demo', 'challenger.tar.gz');
+    await python(
+      `import os, tarfile, tempfile, numpy as np, xgboost as xgb
+x = np.random.RandomState(3).rand(300, 4) * [500, 24, 1, 10]; y = (x[:, 2] > 0.5).astype(int)
+b = xgb.train({"objective": "binary:logistic"}, xgb.DMatrix(x, label=y), 10)
+d = tempfile.mkdtemp(); b.save_model(os.path.join(d, "xgboost-model"))
+with tarfile.open(os.environ["OUT"], "w:gz") as t: t.add(os.path.join(d, "xgboost-model"), arcname="xgboost-model")`,
+      { OUT: other },
+    );
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'champion-model', PrimaryContainer: { Image: 'xgboost', ModelDataUrl: MODEL_URI } });
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'challenger-model', PrimaryContainer: { Image: 'xgboost', ModelDataUrl: 's3://lathe-demo/challenger.tar.gz' } });
+    const clash = await lathe.router.call('endpoints.createConfig', { EndpointConfigName: 'clash', ProductionVariants: [{ VariantName: 'A', ModelName: 'champion-model' }], ShadowProductionVariants: [{ VariantName: 'A', ModelName: 'challenger-model' }] }, ctx);
+    expect(clash).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await lathe.router.invoke('endpoints.createConfig', {
+      EndpointConfigName: 'shadowed-config',
+      ProductionVariants: [{ VariantName: 'Champion', ModelName: 'champion-model' }],
+      ShadowProductionVariants: [{ VariantName: 'Challenger', ModelName: 'challenger-model' }],
+    });
+    await lathe.router.invoke('endpoints.create', { EndpointName: 'fraud-shadowed', EndpointConfigName: 'shadowed-config' });
+    expect(await settled('fraud-shadowed')).toMatchObject({ EndpointStatus: 'InService', ShadowProductionVariants: [{ VariantName: 'Challenger', CurrentInstanceCount: 1 }] });
+    const rows = ['200.0,14,0.85,5', '12.5,3,0.10,1', '900.0,23,0.99,9', '50.0,8,0.5,2', '300.0,2,0.2,7'];
+    for (const row of rows) expect(await invoke('fraud-shadowed', row)).toMatchObject({ ok: true, value: { InvokedProductionVariant: 'Champion' } });
+    expect(await invoke('fraud-shadowed', rows[0]!, { TargetVariant: 'Challenger' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('is not a variant of this endpoint') } });
+    const report = await until(() => lathe.router.invoke('endpoints.metrics', { EndpointName: 'fraud-shadowed' }), (m) => (m.Shadows?.[0]?.Invocations ?? 0) >= rows.length, 'the shadow answers');
+    const shadow = report.Shadows![0]!;
+    expect(shadow).toMatchObject({ VariantName: 'Challenger', Invocations: 5, Errors: 0 });
+    expect(shadow.Matches + shadow.Mismatches).toBe(5);
+    expect(shadow.Mismatches).toBeGreaterThan(0);
+    expect(shadow.MeanAbsDifference).toBeGreaterThan(0);
+    expect(rows).toContain(shadow.RecentMismatches[0]!.Request);
+    expect(report.Variants.map((v) => [v.VariantName, v.Invocations])).toEqual([['Champion', 5]]);
+  });
+});
+
 describe('batch transform', () => {
   const transformed = (name: string) => until(() => lathe.router.invoke('transform.describe', { TransformJobName: name }), (d) => d.TransformJobStatus !== 'InProgress', `transform ${name}`);
   const request = (name: string, uri: string) => ({
