@@ -4,7 +4,7 @@
  * are listed.
  */
 import { lazy, type ComponentType } from 'react';
-import { FlaskConical, House, ListChecks, Package, Settings, type LucideIcon } from 'lucide-react';
+import { FlaskConical, House, ListChecks, Package, Rocket, Settings, type LucideIcon } from 'lucide-react';
 import { HomePane } from './HomePane';
 import { SettingsPane } from './SettingsPane';
 
@@ -12,6 +12,7 @@ import { SettingsPane } from './SettingsPane';
 const JobsPane = lazy(() => import('./JobsPane').then((module) => ({ default: module.JobsPane })));
 const ExperimentsPane = lazy(() => import('./ExperimentsPane').then((module) => ({ default: module.ExperimentsPane })));
 const RegistryPane = lazy(() => import('./RegistryPane').then((module) => ({ default: module.RegistryPane })));
+const EndpointsPane = lazy(() => import('./EndpointsPane').then((module) => ({ default: module.EndpointsPane })));
 
 export interface PaneDefinition {
   id: string;
@@ -27,6 +28,7 @@ export const PANES = [
   { id: 'jobs', title: 'Jobs', icon: ListChecks, component: JobsPane, placement: 'top' },
   { id: 'experiments', title: 'Experiments', icon: FlaskConical, component: ExperimentsPane, placement: 'top' },
   { id: 'registry', title: 'Registry', icon: Package, component: RegistryPane, placement: 'top' },
+  { id: 'endpoints', title: 'Endpoints', icon: Rocket, component: EndpointsPane, placement: 'top' },
   { id: 'settings', title: 'Settings', icon: Settings, component: SettingsPane, placement: 'bottom' },
 ] as const satisfies readonly PaneDefinition[];
 

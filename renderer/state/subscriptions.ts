@@ -7,6 +7,7 @@ import type { LatheBridge } from '../../main/contract/bridge';
 import type { Connection } from '../api/client';
 import { useAppInfoStore } from './appInfoStore';
 import { useConnectionStore } from './connectionStore';
+import { useEndpointsStore } from './endpointsStore';
 import { useEventsStore } from './eventsStore';
 import { useExperimentsStore } from './experimentsStore';
 import { useJobDetailStore } from './jobDetailStore';
@@ -48,6 +49,13 @@ function reloadRegistry(): void {
   if (version.arn) for (const part of ['description', 'evidence', 'audit', 'evaluations', 'card'] as const) void version.reload(part);
 }
 
+/** After a lost connection: the endpoints the pane had loaded, and the open one, again. */
+function reloadEndpoints(): void {
+  const endpoints = useEndpointsStore.getState();
+  if (endpoints.loaded) void endpoints.load();
+  else if (endpoints.view.mode === 'detail') void endpoints.describe(endpoints.view.name);
+}
+
 function watchTheme(): () => void {
   const query = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   const systemTheme = (): ResolvedTheme => (query?.matches ? 'dark' : 'light');
@@ -85,6 +93,7 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
       useRegistryStore.getState().registryChanged(change);
       useRegistryVersionStore.getState().registryChanged(change);
     }),
+    bridge.on('endpoints.changed', (change) => useEndpointsStore.getState().endpointChanged(change)),
     connection.onChange((state) => {
       useConnectionStore.getState().changed(state);
       if (state === 'reconnecting') lost = true;
@@ -93,6 +102,7 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
         void loadAll();
         reloadJobs();
         reloadRegistry();
+        reloadEndpoints();
       }
     }),
     watchTheme(),
