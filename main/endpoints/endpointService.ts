@@ -97,7 +97,7 @@ export class EndpointService {
       EndpointConfigName: row.configName,
       EndpointStatus: row.status,
       ...(row.failureReason ? { FailureReason: row.failureReason } : {}),
-      ...(live ? { ProductionVariants: live.summaries() } : {}),
+      ...(live ? { ProductionVariants: live.summaries() } : this.plannedVariants(row)),
       ...(live && live.shadows.length > 0 ? { ShadowProductionVariants: live.summaries(true) } : {}),
       ...(live?.capture
         ? { DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: live.capture.samplingPercentage, DestinationS3Uri: String((this.deps.store.config(live.configName)?.request.DataCaptureConfig as { DestinationS3Uri?: string } | undefined)?.DestinationS3Uri ?? '') } }
@@ -105,6 +105,23 @@ export class EndpointService {
       CreationTime: row.createdAt,
       LastModifiedTime: row.modifiedAt,
       ...(row.pendingConfig ? { PendingEndpointConfigName: row.pendingConfig } : {}),
+    };
+  }
+
+  /** While nothing runs yet: the config's variants, none of their workers ready. */
+  private plannedVariants(row: EndpointRow): { ProductionVariants?: EndpointDescription['ProductionVariants'] } {
+    if (row.status !== 'Creating') return {};
+    const config = this.deps.store.config(row.configName);
+    if (!config) return {};
+    return {
+      ProductionVariants: config.request.ProductionVariants.map((v) => ({
+        VariantName: v.VariantName,
+        CurrentWeight: v.InitialVariantWeight ?? 1,
+        DesiredWeight: v.InitialVariantWeight ?? 1,
+        CurrentInstanceCount: 0,
+        DesiredInstanceCount: v.InitialInstanceCount ?? 1,
+        VariantStatus: [{ Status: 'Creating' as const, StatusMessage: 'starting its workers', StartTime: row.modifiedAt }],
+      })),
     };
   }
 

@@ -219,6 +219,11 @@ describe('data capture', () => {
       DataCaptureConfig: { EnableCapture: true, InitialSamplingPercentage: 100, DestinationS3Uri: 's3://lathe-demo/datacapture', CaptureOptions: [{ CaptureMode: 'InputAndOutput' }] },
     });
     await lathe.router.invoke('endpoints.create', { EndpointName: 'fraud-captured', EndpointConfigName: 'captured-config' });
+    // While its workers start, the endpoint already shows the variants it will run.
+    expect(await lathe.router.invoke('endpoints.describe', { EndpointName: 'fraud-captured' })).toMatchObject({
+      EndpointStatus: 'Creating',
+      ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 0, DesiredInstanceCount: 1, VariantStatus: [{ Status: 'Creating' }] }],
+    });
     expect(await settled('fraud-captured')).toMatchObject({ EndpointStatus: 'InService', DataCaptureConfig: { EnableCapture: true, CurrentSamplingPercentage: 100, DestinationS3Uri: 's3://lathe-demo/datacapture' } });
     const rows = ['200.0,14,0.85,5', '12.5,3,0.10,1', '900.0,23,0.99,9'];
     const answers: string[] = [];
