@@ -139,6 +139,8 @@ export interface ShadowReport {
   VariantName: string;
   Invocations: number;
   Errors: number;
+  /** Copies not sent because too many were already waiting on the shadow. */
+  Dropped: number;
   Matches: number;
   Mismatches: number;
   MeanAbsDifference: number | null;

@@ -4,6 +4,9 @@
  * destination. Endpoints (endpointService.ts) run what these describe.
  */
 import { conflict, notFound } from '../api/errors';
+
+/** SageMaker answers these with ValidationException (not ResourceInUse): say so on the wire. */
+export const validationConflict = (message: string) => conflict(message, { ErrorType: 'ValidationException' });
 import type { EventBus } from '../api/eventBus';
 import type { ContainerDefinition, EndpointConfigDescription, ModelDescription } from '../contract/endpoints';
 import type { CreateEndpointConfigRequest, CreateModelRequest, ListRequest } from '../contract/endpointSchemas';
@@ -34,7 +37,7 @@ export class EndpointCatalog {
   }
 
   createModel(request: CreateModelRequest): { ModelArn: string } {
-    if (this.deps.store.model(request.ModelName)) throw conflict(`Cannot create already existing model "${request.ModelName}".`);
+    if (this.deps.store.model(request.ModelName)) throw validationConflict(`Cannot create already existing model "${request.ModelName}".`);
     const containers = (request.Containers ?? [request.PrimaryContainer]) as ContainerDefinition[];
     const server = resolveModelServer(containers, { objectStore: this.deps.objectStore, describeVersion: (arn) => this.deps.registry.describeVersion(arn) });
     this.deps.store.insertModel({ name: request.ModelName, request, server, createdAt: this.now() });
@@ -72,12 +75,12 @@ export class EndpointCatalog {
   }
 
   createConfig(request: CreateEndpointConfigRequest): { EndpointConfigArn: string } {
-    if (this.deps.store.config(request.EndpointConfigName)) throw conflict(`Cannot create already existing endpoint configuration "${request.EndpointConfigName}".`);
+    if (this.deps.store.config(request.EndpointConfigName)) throw validationConflict(`Cannot create already existing endpoint configuration "${request.EndpointConfigName}".`);
     // A destination Lathe cannot write to is refused now, not when the endpoint starts.
     captureSettingsOf(request.DataCaptureConfig, this.deps.objectStore);
     const names = new Set(request.ProductionVariants.map((v) => v.VariantName));
     for (const shadow of request.ShadowProductionVariants ?? []) {
-      if (names.has(shadow.VariantName)) throw conflict(`Shadow variant ${shadow.VariantName} has the name of a production variant; give it its own name.`);
+      if (names.has(shadow.VariantName)) throw validationConflict(`Shadow variant ${shadow.VariantName} has the name of a production variant; give it its own name.`);
     }
     for (const variant of [...request.ProductionVariants, ...(request.ShadowProductionVariants ?? [])]) {
       if (!this.deps.store.model(variant.ModelName)) throw notFound(`Variant ${variant.VariantName}: could not find model "${variant.ModelName}"; create it first with CreateModel.`);

@@ -7,7 +7,8 @@
  * Invocations arrive from the SageMaker runtime wire (InvokeEndpoint) and from endpoints.invoke.
  */
 import path from 'node:path';
-import { conflict, LatheFault, notFound, unavailable } from '../api/errors';
+import { LatheFault, notFound, unavailable } from '../api/errors';
+import { validationConflict } from './catalog';
 import type { EventBus } from '../api/eventBus';
 import { SageMakerError } from '../compat/errors';
 import type { InvocationRequest, InvocationResult } from '../compat/sagemakerRuntime';
@@ -79,7 +80,7 @@ export class EndpointService {
   }
 
   createEndpoint(request: CreateEndpointRequest): { EndpointArn: string } {
-    if (this.deps.store.endpoint(request.EndpointName)) throw conflict(`Cannot create already existing endpoint "${ARN}:endpoint/${request.EndpointName.toLowerCase()}".`);
+    if (this.deps.store.endpoint(request.EndpointName)) throw validationConflict(`Cannot create already existing endpoint "${ARN}:endpoint/${request.EndpointName.toLowerCase()}".`);
     const config = this.requireConfig(request.EndpointConfigName);
     const at = this.now();
     this.deps.store.insertEndpoint({ name: request.EndpointName, configName: config, pendingConfig: null, status: 'Creating', failureReason: null, createdAt: at, modifiedAt: at });
@@ -138,7 +139,7 @@ export class EndpointService {
 
   updateEndpoint(request: UpdateEndpointRequest): { EndpointArn: string } {
     const row = this.requireEndpoint(request.EndpointName);
-    if (row.status !== 'InService' && row.status !== 'Failed') throw conflict(`Endpoint ${row.name} is ${row.status}; wait until it is InService to update it.`);
+    if (row.status !== 'InService' && row.status !== 'Failed') throw validationConflict(`Endpoint ${row.name} is ${row.status}; wait until it is InService to update it.`);
     const config = this.requireConfig(request.EndpointConfigName);
     if (row.status === 'Failed' || !this.live.has(row.name)) {
       // Nothing serves: start the new config as a fresh deployment.
@@ -175,31 +176,42 @@ export class EndpointService {
 
   /** Starts `configName`'s workers for the endpoint; `update` keeps the old ones serving until then. */
   private deploy(name: string, configName: string, mode: 'create' | 'update'): void {
+    // The endpoint this deployment is for: one deleted and created again under the name is another.
+    const generation = this.deps.store.endpoint(name)?.createdAt;
+    const current = () => {
+      const row = this.disposed ? null : this.deps.store.endpoint(name);
+      return row && row.createdAt === generation ? row : null;
+    };
+    const failed = (why: string) => {
+      const row = current();
+      if (!row) return;
+      if (mode === 'update') {
+        this.save({ ...row, status: 'RollingBack', failureReason: `Update to endpoint config ${configName} failed: ${why}` });
+        this.save({ ...current()!, status: 'InService', pendingConfig: null, failureReason: `Update to endpoint config ${configName} failed and was rolled back; the endpoint still serves ${row.configName}. ${why}` });
+      } else {
+        this.save({ ...row, status: 'Failed', failureReason: why });
+      }
+    };
     const run = (async () => {
-      const config = this.deps.store.config(configName);
-      const capture = captureSettingsOf(config?.request.DataCaptureConfig, this.deps.objectStore);
-      const plans = await this.plan(name, configName);
-      const deployment = new Deployment(configName, plans.production, this.deps.logger.child(name), capture, plans.shadows);
+      let deployment: Deployment;
+      try {
+        const config = this.deps.store.config(configName);
+        const capture = captureSettingsOf(config?.request.DataCaptureConfig, this.deps.objectStore);
+        const plans = await this.plan(name, configName);
+        if (!current()) return;
+        deployment = new Deployment(configName, plans.production, this.deps.logger.child(name), capture, plans.shadows);
+      } catch (error) {
+        return failed(`Lathe could not plan the endpoint: ${(error as Error).message}`.slice(0, 2000));
+      }
       this.starting.add(deployment);
       try {
         await deployment.start();
       } catch (error) {
-        if (this.disposed) return;
-        const row = this.deps.store.endpoint(name);
-        if (!row) return;
-        const why = (error as Error).message.slice(0, 2000);
-        if (mode === 'update') {
-          this.save({ ...row, status: 'RollingBack', failureReason: `Update to endpoint config ${configName} failed: ${why}` });
-          this.save({ ...this.deps.store.endpoint(name)!, status: 'InService', pendingConfig: null, failureReason: `Update to endpoint config ${configName} failed and was rolled back; the endpoint still serves ${row.configName}. ${why}` });
-        } else {
-          this.save({ ...row, status: 'Failed', failureReason: why });
-        }
-        return;
-      }
-      finally {
+        return failed((error as Error).message.slice(0, 2000));
+      } finally {
         this.starting.delete(deployment);
       }
-      const row = this.disposed ? null : this.deps.store.endpoint(name);
+      const row = current();
       if (!row) {
         await deployment.stop(0);
         return;
@@ -211,8 +223,7 @@ export class EndpointService {
     })().catch((error: Error) => {
       if (this.disposed) return;
       this.deps.logger.error(`deploying ${name} failed unexpectedly`, error);
-      const row = this.deps.store.endpoint(name);
-      if (row) this.save({ ...row, status: 'Failed', failureReason: `Lathe could not start the endpoint: ${error.message}` });
+      failed(`Lathe could not start the endpoint: ${error.message}`);
     });
     const tracked = run.finally(() => {
       if (this.busy.get(name) === tracked) this.busy.delete(name);

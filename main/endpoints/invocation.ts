@@ -19,14 +19,20 @@ export interface InvocationHooks {
 
 /** Sends the same request to a shadow variant and records how its answer compares; never throws. */
 async function shadowCall(shadow: Deployment['shadows'][number], request: ForwardRequest, production: Buffer, stats: ShadowStats): Promise<void> {
+  stats.inFlight++;
   try {
     const answer = await shadow.pool.invoke({ body: request.body, headers: { ...request.headers, 'x-amzn-sagemaker-target-variant': shadow.name } });
     if (answer.status < 200 || answer.status > 299) stats.error();
     else stats.compared(request.body.toString('utf8'), production.toString('utf8'), answer.body.toString('utf8'));
   } catch {
     stats.error();
+  } finally {
+    stats.inFlight--;
   }
 }
+
+/** Shadow calls waiting on a shadow variant at most; more are skipped and counted as dropped. */
+const SHADOW_IN_FLIGHT = 32;
 
 export async function invokeDeployment(endpoint: string, live: Deployment, request: InvocationRequest, hooks: InvocationHooks): Promise<InvocationResult & { modelMs: number }> {
   const started = performance.now();
@@ -41,12 +47,14 @@ export async function invokeDeployment(endpoint: string, live: Deployment, reque
   try {
     answer = await variant.pool.invoke({ body: request.body, headers });
   } catch (error) {
-    metrics.record(error instanceof SageMakerError && error.status < 500 ? '4xx' : '5xx', null);
+    // Not ready (429) is the caller's to retry; a timeout or a worker that died is a server error.
+    metrics.record(error instanceof SageMakerError && error.status === 429 ? '4xx' : '5xx', null);
     throw error;
   }
   const latency = { modelMs: answer.modelMs, overheadMs: Math.max(0, performance.now() - started - answer.modelMs) };
   if (answer.status < 200 || answer.status > 299) {
-    metrics.record('4xx', latency);
+    // Counted by the model's own status, as CloudWatch's Invocation4XX/5XXErrors are.
+    metrics.record(answer.status < 500 ? '4xx' : '5xx', latency);
     const original = answer.body.toString('utf8').slice(0, 2000);
     throw new SageMakerError('ModelError', `Received ${answer.status < 500 ? 'client' : 'server'} error (${answer.status}) from ${variant.name} with message "${original}". See the worker logs of ${endpoint} in Lathe for more information.`, 424, {
       OriginalStatusCode: answer.status,
@@ -64,6 +72,18 @@ export async function invokeDeployment(endpoint: string, live: Deployment, reque
       at: new Date(),
     });
   }
-  for (const shadow of live.shadows) void shadowCall(shadow, { body: request.body, headers }, answer.body, hooks.shadow(shadow.name));
-  return { body: answer.body, ...(contentType ? { contentType } : {}), invokedProductionVariant: variant.name, modelMs: answer.modelMs };
+  for (const shadow of live.shadows) {
+    const stats = hooks.shadow(shadow.name);
+    // A slow shadow must not pile up requests (and their bodies) in Lathe: past the cap, skip and count.
+    if (stats.inFlight >= SHADOW_IN_FLIGHT) stats.dropped();
+    else void shadowCall(shadow, { body: request.body, headers }, answer.body, stats);
+  }
+  const attributes = answer.headers['x-amzn-sagemaker-custom-attributes'];
+  return {
+    body: answer.body,
+    ...(contentType ? { contentType } : {}),
+    ...(typeof attributes === 'string' ? { customAttributes: attributes } : {}),
+    invokedProductionVariant: variant.name,
+    modelMs: answer.modelMs,
+  };
 }

@@ -58,7 +58,10 @@ class Worker {
     readonly index: number,
     launch: WorkerLaunch,
   ) {
-    const log = fs.openSync(launch.logFile(index), 'a');
+    // Output goes to the log through a stream: it stays open until the pipes close, so a line that
+    // arrives after the worker exits (from a child it started) is still written there and nowhere else.
+    const log = fs.createWriteStream(launch.logFile(index), { flags: 'a' });
+    log.on('error', () => undefined);
     this.process = spawn(launch.python, ['-m', 'lathe.serve', '--model', launch.modelPath, '--host', '127.0.0.1', '--port', '0'], {
       env: {
         ...(process.env as Record<string, string>),
@@ -68,22 +71,44 @@ class Worker {
         PYTHONUNBUFFERED: '1',
         LATHE_WORKER_TOKEN: this.token,
       },
+      // Its own process group, so stopping it stops whatever its model code started too.
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
-      fs.writeSync(log, chunk);
+      log.write(chunk);
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.tail.push(line);
       this.tail.splice(0, Math.max(0, this.tail.length - TAIL_LINES));
     };
     this.process.stdout!.on('data', keep);
     this.process.stderr!.on('data', keep);
-    this.process.on('exit', (code, signal) => {
+    const ended = (code: number | null, signal: string | null) => {
+      if (this.exited) return;
       this.exited = { code, signal };
       this.ready = false;
-      fs.closeSync(log);
       for (const waiter of this.exitWaiters.splice(0)) waiter();
+    };
+    this.process.on('exit', ended);
+    this.process.on('close', () => log.end());
+    // A process that could not be started emits error (and close) but never exit.
+    this.process.on('error', (error) => {
+      this.tail.push(`could not start ${launch.python}: ${error.message}`);
+      if (this.process.pid === undefined) {
+        ended(null, null);
+        this.process.emit('exit', null, null);
+      }
     });
-    this.process.on('error', (error) => this.tail.push(`could not start ${launch.python}: ${error.message}`));
+  }
+
+  /** Signals the worker's whole process group (it and what its model code started). */
+  signal(signal: NodeJS.Signals): void {
+    const pid = this.process.pid;
+    if (pid === undefined || this.exited) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      this.process.kill(signal);
+    }
   }
 
   /** Resolves with the port from the worker's ready line; rejects when it exits or times out first. */
@@ -176,8 +201,8 @@ export class VariantPool {
     const deadline = Date.now() + drainMs;
     while (worker.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     if (worker.exited) return;
-    worker.process.kill('SIGTERM');
-    const killer = setTimeout(() => worker.process.kill('SIGKILL'), 5000);
+    worker.signal('SIGTERM');
+    const killer = setTimeout(() => worker.signal('SIGKILL'), 5000);
     await worker.whenExited();
     clearTimeout(killer);
   }
@@ -211,11 +236,11 @@ export class VariantPool {
       const ping = await this.send(worker, 'GET', '/ping', { body: Buffer.alloc(0), headers: {} }, 5000);
       if (ping.status !== 200) throw new Error(`worker ${worker.index} answered /ping with ${ping.status}: ${ping.body.toString('utf8').slice(0, 200)}`);
     } catch (error) {
-      if (!worker.exited) worker.process.kill('SIGKILL');
+      worker.signal('SIGKILL');
       throw error;
     }
     if (!this.active) {
-      worker.process.kill('SIGTERM');
+      worker.signal('SIGTERM');
       throw new Error(`variant ${this.name} was stopped while worker ${worker.index} started`);
     }
     worker.ready = true;
@@ -240,7 +265,10 @@ export class VariantPool {
 
   /** Sends one invocation to the least busy ready worker. */
   async invoke(request: ForwardRequest): Promise<WorkerAnswer> {
-    this.arrivals.push(Date.now());
+    const now = Date.now();
+    this.arrivals.push(now);
+    // Kept for five minutes, pruned as they come (every pool counts, scaled or not).
+    if (this.arrivals.length > 1024 && now - this.arrivals[0]! > 300_000) this.arrivals = this.arrivals.filter((t) => now - t < 300_000);
     const ready = this.workers.filter((w) => w.ready);
     if (ready.length === 0) {
       throw new SageMakerError('ModelNotReadyException', `Variant ${this.name} has no worker ready to answer; it is starting or replacing its workers. Retry shortly.`, 429);

@@ -129,6 +129,11 @@ sm = boto3.client("sagemaker", **kw)
 rt = boto3.client("sagemaker-runtime", **kw)
 sm.create_model(ModelName="boto-model", ExecutionRoleArn="arn:aws:iam::000000000000:role/lathe",
                 PrimaryContainer={"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "ModelDataUrl": os.environ["MODEL"]})
+try:
+    sm.create_model(ModelName="boto-model", PrimaryContainer={"Image": "xgboost", "ModelDataUrl": os.environ["MODEL"]})
+    duplicate = None
+except sm.exceptions.ClientError as e:
+    duplicate = e.response["Error"]["Code"]
 sm.create_endpoint_config(EndpointConfigName="boto-config", ProductionVariants=[{"VariantName": "Primary", "ModelName": "boto-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large", "InitialVariantWeight": 1.0}])
 sm.create_endpoint(EndpointName="boto-endpoint", EndpointConfigName="boto-config")
 def wait():
@@ -155,12 +160,12 @@ try:
     gone = None
 except rt.exceptions.ClientError as e:
     gone = e.response["Error"]["Code"]
-print(json.dumps({"status": created["EndpointStatus"], "created": type(created["CreationTime"]).__name__, "variant": r["InvokedProductionVariant"],
+print(json.dumps({"duplicate": duplicate, "status": created["EndpointStatus"], "created": type(created["CreationTime"]).__name__, "variant": r["InvokedProductionVariant"],
                   "answer": answer, "model_error": model_error, "updated": [updated["EndpointStatus"], updated["EndpointConfigName"]], "after": after, "gone": gone,
                   "listed": [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]]}))
 `;
     const out = JSON.parse(await python(script, { LATHE_URL: lathe.url!, LATHE_SECRET: lathe.token, MODEL: MODEL_URI })) as Record<string, unknown>;
-    expect(out).toMatchObject({ status: 'InService', created: 'datetime', variant: 'Primary', updated: ['InService', 'boto-config-2'], after: 'Canary', gone: 'ValidationError' });
+    expect(out).toMatchObject({ duplicate: 'ValidationException', status: 'InService', created: 'datetime', variant: 'Primary', updated: ['InService', 'boto-config-2'], after: 'Canary', gone: 'ValidationError' });
     expect(Number((out.answer as string).trim())).toBeGreaterThan(0);
     expect(out.model_error).toEqual({ status: 400, message: expect.stringContaining('the model takes 4 features') });
     expect(out.listed).not.toContain('boto-endpoint');

@@ -126,8 +126,13 @@ def serve(args, scratch, ready):
     thread.start()
     ready.write(json.dumps({"event": "ready", "port": server.server_address[1], "pid": os.getpid(), "model": worker.kind}) + "\n")
     ready.flush()
+    # A worker whose parent (Lathe) is gone stops too, rather than serve on with nobody to route to it.
+    parent = os.getppid() if os.environ.get("LATHE_WORKER_WATCH_PARENT", "1") == "1" else None
     while not stopping:
         time.sleep(0.1)
+        if parent is not None and os.getppid() != parent:
+            sys.stderr.write("Lathe (pid %d) is gone; stopping\n" % parent)
+            break
     server.draining = True
     server.shutdown()
     server.server_close()
