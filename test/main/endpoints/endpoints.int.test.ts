@@ -130,7 +130,7 @@ rt = boto3.client("sagemaker-runtime", **kw)
 sm.create_model(ModelName="boto-model", ExecutionRoleArn="arn:aws:iam::000000000000:role/lathe",
                 PrimaryContainer={"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "ModelDataUrl": os.environ["MODEL"]})
 try:
-    sm.create_model(ModelName="boto-model", PrimaryContainer={"Image": "xgboost", "ModelDataUrl": os.environ["MODEL"]})
+    sm.create_model(ModelName="boto-model", ExecutionRoleArn="arn:aws:iam::000000000000:role/lathe", PrimaryContainer={"Image": "xgboost", "ModelDataUrl": os.environ["MODEL"]})
     duplicate = None
 except sm.exceptions.ClientError as e:
     duplicate = e.response["Error"]["Code"]
