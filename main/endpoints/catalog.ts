@@ -4,9 +4,6 @@
  * destination. Endpoints (endpointService.ts) run what these describe.
  */
 import { conflict, notFound } from '../api/errors';
-
-/** SageMaker answers these with ValidationException (not ResourceInUse): say so on the wire. */
-export const validationConflict = (message: string) => conflict(message, { ErrorType: 'ValidationException' });
 import type { EventBus } from '../api/eventBus';
 import type { ContainerDefinition, EndpointConfigDescription, ModelDescription } from '../contract/endpoints';
 import type { CreateEndpointConfigRequest, CreateModelRequest, ListRequest } from '../contract/endpointSchemas';
@@ -16,6 +13,9 @@ import type { EndpointStore } from './endpointStore';
 import { resolveModelServer, type ResolveDeps } from './modelServer';
 
 const ARN = 'arn:aws:sagemaker:local:000000000000';
+
+/** SageMaker answers these with ValidationException (not ResourceInUse): say so on the wire. */
+export const validationConflict = (message: string) => conflict(message, { ErrorType: 'ValidationException' });
 
 export interface CatalogDeps {
   store: EndpointStore;
