@@ -370,6 +370,24 @@ describe('endpoints in use', () => {
     expect((await invoke('side-b', '200.0,14,0.85,5')).ok).toBe(true);
   });
 
+  it('answers a request whose worker dies under it with a clear ModelError, and serves on', { timeout: 120_000 }, async () => {
+    // A model whose code takes its time, so the worker can be killed while it answers.
+    const folder = path.join(lathe.home, 's3', 'lathe-demo', 'slow-model');
+    fs.mkdirSync(path.join(folder, 'code'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'code', 'inference.py'), 'import time\ndef model_fn(model_dir):\n    return None\ndef predict_fn(data, model):\n    time.sleep(float(data))\n    return data\ndef input_fn(body, content_type):\n    return body\ndef output_fn(prediction, accept):\n    return str(prediction)\n');
+    await deploy('fraud-slow', { Image: 'sklearn', ModelDataUrl: 's3://lathe-demo/slow-model' }, 1);
+    expect(await invoke('fraud-slow', '0')).toMatchObject({ ok: true, value: { Body: '0' } });
+    const pool = (lathe.endpoints as unknown as { live: Map<string, { variants: Array<{ pool: { pids(): number[] } }> }> }).live.get('fraud-slow')!.variants[0]!.pool;
+    const [victim] = pool.pids();
+    const pending = invoke('fraud-slow', '5');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    process.kill(victim!, 'SIGKILL');
+    const answer = await pending;
+    expect(answer).toMatchObject({ ok: false, error: { details: { ErrorType: 'ModelError' }, message: expect.stringMatching(/worker 0 of variant AllTraffic exited \(signal SIGKILL\) while answering this request; Lathe is starting a replacement\. Retry the request\./) } });
+    await until(() => pool.pids(), (pids) => pids.length === 1 && !pids.includes(victim!), 'the replacement worker');
+    expect(await invoke('fraud-slow', '0')).toMatchObject({ ok: true });
+  });
+
   it('replaces a worker that dies, and answers meanwhile from the others', { timeout: 120_000 }, async () => {
     await deploy('fraud-resilient', { Image: 'xgboost', ModelDataUrl: MODEL_URI }, 2);
     const pool = (lathe.endpoints as unknown as { live: Map<string, { variants: Array<{ pool: { pids(): number[] } }> }> }).live.get('fraud-resilient')!.variants[0]!.pool;
