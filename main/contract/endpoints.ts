@@ -111,6 +111,8 @@ export interface VariantMetricsReport {
   Invocation5XXErrors: number;
   ModelLatency: LatencyPercentiles;
   OverheadLatency: LatencyPercentiles;
+  /** Requests that found the variant scaled to zero and waited for a worker: when, and how long. */
+  ColdStarts: Array<{ Time: string; Milliseconds: number }>;
   /** One point per StepSeconds, oldest first. */
   Series: Array<{ Time: string; Invocations: number; Errors: number; Workers: number }>;
 }

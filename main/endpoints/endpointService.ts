@@ -216,6 +216,7 @@ export class EndpointService {
         await deployment.stop(0);
         return;
       }
+      for (const variant of deployment.variants) variant.pool.onColdStart = (ms) => this.metricsOf(row.name, variant.name).coldStart(ms);
       const previous = this.live.get(name);
       this.live.set(name, deployment);
       this.save({ ...row, configName, pendingConfig: null, status: 'InService', failureReason: null });

@@ -34,6 +34,13 @@ function percentiles(samples: readonly number[]): Percentiles {
 export class VariantMetrics {
   private buckets: Bucket[] = [];
   private samples: Array<{ at: number; model: number; overhead: number }> = [];
+  private coldStarts: Array<{ at: number; ms: number }> = [];
+
+  /** A cold start: a request found the variant at zero workers and waited for one. */
+  coldStart(ms: number, nowMs = Date.now()): void {
+    this.coldStarts.push({ at: nowMs, ms });
+    this.coldStarts.splice(0, Math.max(0, this.coldStarts.length - 100));
+  }
 
   constructor(private readonly workers: () => number) {}
 
@@ -85,6 +92,7 @@ export class VariantMetrics {
       Invocation5XXErrors: inWindow.reduce((n, b) => n + b.errors5xx, 0),
       ModelLatency: percentiles(samples.map((s) => s.model)),
       OverheadLatency: percentiles(samples.map((s) => s.overhead)),
+      ColdStarts: this.coldStarts.filter((c) => c.at >= from * 1000).map((c) => ({ Time: new Date(c.at).toISOString(), Milliseconds: c.ms })),
       Series: series,
     };
   }

@@ -48,6 +48,8 @@ class Worker {
   ready = false;
   /** Whether it ever served: only a worker that did is replaced when it dies. */
   served = false;
+  /** Being drained and stopped by a scale-in. */
+  retiring = false;
   exited: { code: number | null; signal: string | null } | null = null;
   readonly tail: string[] = [];
   readonly token = randomBytes(24).toString('hex');
@@ -172,6 +174,24 @@ export class VariantPool {
     private readonly logger: Logger,
   ) {}
 
+  private waking: Promise<void> | null = null;
+  /** Told how long each cold start took (from a request at zero workers to one ready), in ms. */
+  onColdStart: ((ms: number) => void) | null = null;
+
+  /** One worker for a variant at zero; concurrent requests share the same start. */
+  private wake(): Promise<void> {
+    this.waking ??= (async () => {
+      const started = performance.now();
+      try {
+        await this.resize(1);
+        if (this.readyCount > 0) this.onColdStart?.(performance.now() - started);
+      } finally {
+        this.waking = null;
+      }
+    })();
+    return this.waking;
+  }
+
   /** Invocations that arrived in the last `seconds`, scaled to a per-minute rate. */
   invocationsPerMinute(seconds: number, now = Date.now()): number {
     this.arrivals = this.arrivals.filter((t) => now - t < 300_000);
@@ -184,15 +204,18 @@ export class VariantPool {
    */
   async resize(count: number, drainMs = 30_000): Promise<void> {
     this.desired = count;
-    const extra = this.workers.length - count;
+    // Workers already on their way out do not count: they finish what they hold and stop.
+    const staying = this.workers.filter((w) => !w.retiring);
+    const extra = staying.length - count;
     if (extra < 0) {
       await Promise.all(Array.from({ length: -extra }, () => this.spawnWorker().catch((error: Error) => this.logger.error(`variant ${this.name}: a new worker failed: ${error.message}`))));
       return;
     }
-    const leaving = [...this.workers].sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight - b.inFlight).slice(0, extra);
+    const leaving = staying.sort((a, b) => Number(a.ready) - Number(b.ready) || a.inFlight - b.inFlight).slice(0, extra);
     for (const worker of leaving) {
       worker.ready = false;
       worker.served = false;
+      worker.retiring = true;
     }
     await Promise.all(leaving.map((worker) => this.retire(worker, drainMs)));
   }
@@ -251,7 +274,7 @@ export class VariantPool {
   private onExit(worker: Worker): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    if (!this.active || !worker.served || this.workers.length >= this.desired) return;
+    if (!this.active || !worker.served || this.workers.filter((w) => !w.retiring).length >= this.desired) return;
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < 60_000);
     if (this.restarts.length >= RESTART_BUDGET) {
@@ -269,7 +292,12 @@ export class VariantPool {
     this.arrivals.push(now);
     // Kept for five minutes, pruned as they come (every pool counts, scaled or not).
     if (this.arrivals.length > 1024 && now - this.arrivals[0]! > 300_000) this.arrivals = this.arrivals.filter((t) => now - t < 300_000);
-    const ready = this.workers.filter((w) => w.ready);
+    let ready = this.workers.filter((w) => w.ready);
+    // Scaled to zero: this request wakes one worker and waits for it (a cold start), as serverless does.
+    if (ready.length === 0 && this.desired === 0 && this.active) {
+      await this.wake();
+      ready = this.workers.filter((w) => w.ready);
+    }
     if (ready.length === 0) {
       throw new SageMakerError('ModelNotReadyException', `Variant ${this.name} has no worker ready to answer; it is starting or replacing its workers. Retry shortly.`, 429);
     }

@@ -132,4 +132,22 @@ except as_client.exceptions.ValidationException as e:
     expect((await lathe.router.invoke('autoscaling.describePolicies', { ServiceNamespace: 'sagemaker' })).ScalingPolicies).toEqual([]);
     expect(await lathe.router.call('autoscaling.deregisterTarget', KEY)).toMatchObject({ ok: false, error: { code: 'not-found', details: { ErrorType: 'ObjectNotFoundException' } } });
   });
+
+  it('scales an idle variant to zero, and the next request waits for its cold start, which is measured', { timeout: 120_000 }, async () => {
+    await lathe.router.invoke('autoscaling.registerTarget', { ...KEY, MinCapacity: 0, MaxCapacity: 1 });
+    await lathe.router.invoke('autoscaling.putPolicy', {
+      ...KEY,
+      PolicyName: 'ScaleToZero',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 600, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' }, ScaleOutCooldown: 1, ScaleInCooldown: 1 },
+    });
+    const counts = () => lathe.endpoints.describeEndpoint('fraud-detection-prod').ProductionVariants![0]!;
+    await until(counts, (v) => v.DesiredInstanceCount === 0 && v.CurrentInstanceCount === 0, 'scale-in to zero');
+    const answer = await lathe.router.call('endpoints.invoke', { EndpointName: 'fraud-detection-prod', Body: '0.1,0.2,0.9,0.4', ContentType: 'text/csv' });
+    expect(answer.ok).toBe(true);
+    expect(counts()).toMatchObject({ CurrentInstanceCount: 1 });
+    const [variant] = (await lathe.router.invoke('endpoints.metrics', { EndpointName: 'fraud-detection-prod', WindowSeconds: 600 })).Variants;
+    expect(variant!.ColdStarts).toHaveLength(1);
+    expect(variant!.ColdStarts[0]!.Milliseconds).toBeGreaterThan(0);
+  });
 });
