@@ -1,51 +1,26 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchedPage } from '../helpers/browser';
-import { rawRequest } from '../helpers/http';
+import { callServed } from '../helpers/http';
 import { seedSweep } from '../helpers/seedRuns';
+import { SEED_HPS, seedTrainingJob, uploadSeedFraud } from '../helpers/seedFraud';
 import { serveLathe, type ServedLathe } from '../helpers/serve';
 
 const SHOTS = path.resolve('test-output', 'e2e');
 const PYTHON = '/usr/bin/python3';
 const SWEEP = 10_000;
-/** The seed POC's hyperparameters (section 3); the two runs differ only in eta. */
-const SEED_HPS = { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' };
 
 let browser: Browser;
 let lathe: ServedLathe;
 
-async function call<T>(channel: string, request: unknown): Promise<T> {
-  const response = await rawRequest(`${lathe.url}/api/call/${channel}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${lathe.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const result = JSON.parse(response.body) as { ok: boolean; value?: T; error?: unknown };
-  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
-  return result.value!;
-}
+const call = <T>(channel: string, request: unknown): Promise<T> => callServed<T>(lathe, channel, request);
 
 /** The seed POC's training job (its data uploaded to s3://lathe-demo/fraud) with this eta, in experiment fraud-eta. */
 function seedJob(name: string, eta: string) {
-  return {
-    TrainingJobName: name,
-    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
-    HyperParameters: { ...SEED_HPS, eta },
-    InputDataConfig: ['train', 'test'].map((channel) => ({
-      ChannelName: channel === 'test' ? 'validation' : 'train',
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } },
-      ContentType: 'text/csv',
-    })),
-    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
-    StoppingCondition: { MaxRuntimeInSeconds: 600 },
-    ExperimentConfig: { ExperimentName: 'fraud-eta' },
-  };
+  return seedTrainingJob(name, { HyperParameters: { ...SEED_HPS, eta }, StoppingCondition: { MaxRuntimeInSeconds: 600 }, ExperimentConfig: { ExperimentName: 'fraud-eta' } });
 }
 
 beforeAll(async () => {
@@ -54,15 +29,7 @@ beforeAll(async () => {
   }
   fs.mkdirSync(SHOTS, { recursive: true });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-e2e-experiments-'));
-  // The seed's data as `sess.upload_data` leaves it: s3://lathe-demo/fraud/{train,test}/.
-  const script = `import sys, os, shutil
-from lathe.datasets import write_seed_fraud_csv
-paths = write_seed_fraud_csv(os.path.join(sys.argv[1], "tmp"))
-for name in ("train", "test"):
-    folder = os.path.join(sys.argv[1], "s3", "lathe-demo", "fraud", name)
-    os.makedirs(folder)
-    shutil.copy(paths[name], folder)`;
-  execFileSync(PYTHON, ['-c', script, home], { env: { ...process.env, PYTHONPATH: path.resolve('resources', 'python') } });
+  uploadSeedFraud(home);
   await seedSweep(home, 'sweep-10k', SWEEP);
   browser = await launchChromium();
   lathe = await serveLathe(home, { LATHE_PYTHON: PYTHON });

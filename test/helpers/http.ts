@@ -27,3 +27,15 @@ export function rawRequest(
     req.end(options.body);
   });
 }
+
+/** One contract call over a served Lathe's HTTP door; throws with the error when it fails. */
+export async function callServed<T>(lathe: { url: string; token: string }, channel: string, request: unknown): Promise<T> {
+  const response = await rawRequest(`${lathe.url}/api/call/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${lathe.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  const result = JSON.parse(response.body) as { ok: boolean; value?: T; error?: unknown };
+  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+  return result.value!;
+}

@@ -5,7 +5,7 @@
  * by side; an update under traffic that drops nothing; a broken update rolled back; a killed worker
  * replaced.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { createLathe, type Lathe } from '../../../main/app';
 import type { EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
 import type { Result } from '../../../main/contract/result';
 import { pythonResourcesDir } from '../../../main/system/resources';
+import { seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
 
 const PYTHON = '/usr/bin/python3';
 const MODEL_URI = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
@@ -57,29 +58,10 @@ const invoke = async (name: string, body: string, extra: Record<string, unknown>
 
 beforeAll(async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-endpoints-'));
-  execFileSync(PYTHON, [
-    '-c',
-    `import sys, os, shutil
-from lathe.datasets import write_seed_fraud_csv
-paths = write_seed_fraud_csv(os.path.join(sys.argv[1], "tmp"))
-for name in ("train", "test"):
-    folder = os.path.join(sys.argv[1], "s3", "lathe-demo", "fraud", name)
-    os.makedirs(folder)
-    shutil.copy(paths[name], folder)
-with open(os.path.join(sys.argv[1], "s3", "lathe-demo", "broken.tar.gz"), "w") as f:
-    f.write("not a model archive")`,
-    home,
-  ], { env: { ...process.env, PYTHONPATH: pythonResourcesDir() } });
+  uploadSeedFraud(home);
+  fs.writeFileSync(path.join(home, 's3', 'lathe-demo', 'broken.tar.gz'), 'not a model archive');
   lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
-  await lathe.router.invoke('training.create', {
-    TrainingJobName: 'fraud-xgb',
-    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
-    HyperParameters: { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' },
-    InputDataConfig: ['train', 'test'].map((channel) => ({ ChannelName: channel === 'test' ? 'validation' : 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } } })),
-    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
-  });
+  await lathe.router.invoke('training.create', seedTrainingJob('fraud-xgb'));
   await until(() => lathe.training.describe('fraud-xgb').TrainingJobStatus, (s) => s !== 'InProgress', 'the fraud job');
   await lathe.router.invoke('registry.createGroup', { ModelPackageGroupName: 'FraudDetectionModels' });
   const register = () => lathe.router.invoke('registry.createVersion', { ModelPackageGroupName: 'FraudDetectionModels', ModelPackageDescription: 'XGBoost Fraud v1.0 - AUC 0.97', SourceTrainingJobName: 'fraud-xgb' });

@@ -5,7 +5,7 @@
  * evaluation's and explainability's numbers are checked against scikit-learn and xgboost run
  * directly on the same model and test set.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
 import type { EvaluationJob, FiledReport } from '../../../main/contract/registry';
 import { pythonResourcesDir } from '../../../main/system/resources';
+import { seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
 
 const PYTHON = '/usr/bin/python3';
-const SEED_HPS = { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' };
 const FEATURES = ['amount', 'hour', 'merchant_risk', 'velocity_24h'];
 const MODEL_URI = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
 const ctx = { transport: 'internal' as const, actor: 'ana' };
@@ -65,34 +65,10 @@ async function registerGated(group: string): Promise<string> {
 beforeAll(async () => {
   // One home for the whole file (tmpDir's are removed after each test): the job trains once.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-registry-'));
-  execFileSync(PYTHON, [
-    '-c',
-    `import sys, os, shutil
-from lathe.datasets import write_seed_fraud_csv
-paths = write_seed_fraud_csv(os.path.join(sys.argv[1], "tmp"))
-for name in ("train", "test"):
-    folder = os.path.join(sys.argv[1], "s3", "lathe-demo", "fraud", name)
-    os.makedirs(folder)
-    shutil.copy(paths[name], folder)
-with open(os.path.join(sys.argv[1], "s3", "lathe-demo", "semicolons.csv"), "w") as f:
-    f.write("0;1.5;3;0.2;1\\n1;2.5;4;0.9;2\\n")`,
-    home,
-  ], { env: { ...process.env, PYTHONPATH: pythonResourcesDir() } });
+  uploadSeedFraud(home);
+  fs.writeFileSync(path.join(home, 's3', 'lathe-demo', 'semicolons.csv'), '0;1.5;3;0.2;1\n1;2.5;4;0.9;2\n');
   lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
-  await lathe.router.invoke('training.create', {
-    TrainingJobName: 'fraud-xgb',
-    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
-    HyperParameters: SEED_HPS,
-    InputDataConfig: ['train', 'test'].map((channel) => ({
-      ChannelName: channel === 'test' ? 'validation' : 'train',
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } },
-      ContentType: 'text/csv',
-    })),
-    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
-    StoppingCondition: { MaxRuntimeInSeconds: 600 },
-  });
+  await lathe.router.invoke('training.create', seedTrainingJob('fraud-xgb', { StoppingCondition: { MaxRuntimeInSeconds: 600 } }));
   const job = await until(() => lathe.router.invoke('training.describe', { TrainingJobName: 'fraud-xgb' }), (j) => j.TrainingJobStatus !== 'InProgress', 'the fraud job');
   expect(job.TrainingJobStatus).toBe('Completed');
 }, 180_000);

@@ -1,46 +1,15 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
 import type { TrainingJobDescription } from '../../../main/contract/training';
-import { pythonResourcesDir } from '../../../main/system/resources';
 import { tmpDir } from '../../helpers/tmp';
+import { SEED_HPS, seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
 
 const PYTHON = '/usr/bin/python3';
-const SEED_HPS = { num_round: '100', max_depth: '5', eta: '0.2', objective: 'binary:logistic', eval_metric: 'auc', subsample: '0.8' };
 
 let lathe: Lathe;
-
-/** The seed's data, uploaded as `sess.upload_data` would: s3://lathe-demo/fraud/{train,test}/. */
-function uploadSeedData(home: string): void {
-  const script = `import sys, os, shutil; sys.path.insert(0, ${JSON.stringify(pythonResourcesDir())})
-from lathe.datasets import write_seed_fraud_csv
-paths = write_seed_fraud_csv(${JSON.stringify(path.join(home, 'tmp'))})
-for name in ("train", "test"):
-    folder = os.path.join(${JSON.stringify(path.join(home, 's3', 'lathe-demo', 'fraud'))}, name)
-    os.makedirs(folder)
-    shutil.copy(paths[name], folder)`;
-  execFileSync(PYTHON, ['-c', script]);
-}
-
-function request(name: string, overrides: Record<string, unknown> = {}) {
-  return {
-    TrainingJobName: name,
-    AlgorithmSpecification: { AlgorithmName: 'xgboost', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::000000000000:role/lathe',
-    HyperParameters: SEED_HPS,
-    InputDataConfig: ['train', 'test'].map((channel) => ({
-      ChannelName: channel === 'test' ? 'validation' : 'train',
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://lathe-demo/fraud/${channel}` } },
-      ContentType: 'text/csv',
-    })),
-    OutputDataConfig: { S3OutputPath: 's3://lathe-demo/fraud/output' },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 5 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ...overrides,
-  };
-}
 
 async function finished(name: string): Promise<TrainingJobDescription> {
   let job = await lathe.router.invoke('training.describe', { TrainingJobName: name });
@@ -53,7 +22,7 @@ async function finished(name: string): Promise<TrainingJobDescription> {
 
 beforeEach(async () => {
   const home = tmpDir();
-  uploadSeedData(home);
+  uploadSeedFraud(home);
   lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
 });
 afterEach(async () => {
@@ -66,7 +35,7 @@ describe('training jobs', () => {
     lathe.bus.onEvent((name, payload) => {
       if (name === 'jobs.changed') changes.push((payload as { SecondaryStatus: string }).SecondaryStatus);
     });
-    const created = await lathe.router.invoke('training.create', request('fraud-xgb-1'));
+    const created = await lathe.router.invoke('training.create', seedTrainingJob('fraud-xgb-1'));
     expect(created.TrainingJobArn).toMatch(/:training-job\/fraud-xgb-1$/);
     const job = await finished('fraud-xgb-1');
     expect(job).toMatchObject({ TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
@@ -103,17 +72,17 @@ describe('training jobs', () => {
 
   it('refuses bad requests with a clear error and creates nothing', async () => {
     const attempts: Array<[Record<string, unknown>, string, RegExp]> = [
-      [request('bad name!'), 'invalid-argument', /TrainingJobName/],
-      [request('x1', { AlgorithmSpecification: { AlgorithmName: 'deepar', TrainingInputMode: 'File' } }), 'invalid-argument', /"deepar" is not a built-in algorithm; Lathe has xgboost, linear-learner, random-forest/],
-      [request('x2', { InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://lathe-demo/nowhere' } } }] }), 'not-found', /Channel train: no file or folder at/],
-      [request('x3', { OutputDataConfig: { S3OutputPath: 'http://example.com/out' } }), 'invalid-argument', /OutputDataConfig.S3OutputPath/],
-      [request('x4', { HyperParameters: { num_round: 10 } }), 'invalid-argument', /HyperParameters\.num_round/],
-      [request('x5', { HyperParameters: { ...SEED_HPS, max_depth: 'deep' } }), 'invalid-argument', /hyperparameter max_depth must be an integer, got "deep"/],
-      [request('x6', { HyperParameters: { ...SEED_HPS, eta: '1.5' } }), 'invalid-argument', /hyperparameter eta must be at most 1, got 1\.5/],
-      [request('x7', { HyperParameters: { ...SEED_HPS, num_rounds: '10' } }), 'invalid-argument', /unknown hyperparameter num_rounds; xgboost takes .*num_round/],
-      [request('x8', { HyperParameters: { max_depth: '5' } }), 'invalid-argument', /hyperparameter num_round is required/],
-      [request('x9', { InputDataConfig: [] }), 'invalid-argument', /xgboost needs the channel train/],
-      [request('x10', { ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1 } }), 'failed-precondition', /asks for a GPU and this machine has none/],
+      [seedTrainingJob('bad name!'), 'invalid-argument', /TrainingJobName/],
+      [seedTrainingJob('x1', { AlgorithmSpecification: { AlgorithmName: 'deepar', TrainingInputMode: 'File' } }), 'invalid-argument', /"deepar" is not a built-in algorithm; Lathe has xgboost, linear-learner, random-forest/],
+      [seedTrainingJob('x2', { InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://lathe-demo/nowhere' } } }] }), 'not-found', /Channel train: no file or folder at/],
+      [seedTrainingJob('x3', { OutputDataConfig: { S3OutputPath: 'http://example.com/out' } }), 'invalid-argument', /OutputDataConfig.S3OutputPath/],
+      [seedTrainingJob('x4', { HyperParameters: { num_round: 10 } }), 'invalid-argument', /HyperParameters\.num_round/],
+      [seedTrainingJob('x5', { HyperParameters: { ...SEED_HPS, max_depth: 'deep' } }), 'invalid-argument', /hyperparameter max_depth must be an integer, got "deep"/],
+      [seedTrainingJob('x6', { HyperParameters: { ...SEED_HPS, eta: '1.5' } }), 'invalid-argument', /hyperparameter eta must be at most 1, got 1\.5/],
+      [seedTrainingJob('x7', { HyperParameters: { ...SEED_HPS, num_rounds: '10' } }), 'invalid-argument', /unknown hyperparameter num_rounds; xgboost takes .*num_round/],
+      [seedTrainingJob('x8', { HyperParameters: { max_depth: '5' } }), 'invalid-argument', /hyperparameter num_round is required/],
+      [seedTrainingJob('x9', { InputDataConfig: [] }), 'invalid-argument', /xgboost needs the channel train/],
+      [seedTrainingJob('x10', { ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1 } }), 'failed-precondition', /asks for a GPU and this machine has none/],
     ];
     for (const [payload, code, message] of attempts) {
       const result = await lathe.router.call('training.create', payload);
@@ -121,14 +90,14 @@ describe('training jobs', () => {
       if (!result.ok) expect(result.error.message).toMatch(message);
     }
     expect((await lathe.router.invoke('training.list', {})).TrainingJobSummaries).toEqual([]);
-    await lathe.router.invoke('training.create', request('twice', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
-    expect(await lathe.router.call('training.create', request('twice'))).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await lathe.router.invoke('training.create', seedTrainingJob('twice', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    expect(await lathe.router.call('training.create', seedTrainingJob('twice'))).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await lathe.router.call('training.describe', { TrainingJobName: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect((await finished('twice')).TrainingJobStatus).toBe('Completed');
   });
 
   it('stops a job in progress', async () => {
-    await lathe.router.invoke('training.create', request('long-one', { HyperParameters: { ...SEED_HPS, num_round: '100000' } }));
+    await lathe.router.invoke('training.create', seedTrainingJob('long-one', { HyperParameters: { ...SEED_HPS, num_round: '100000' } }));
     for (let i = 0; i < 300 && (await lathe.router.invoke('training.describe', { TrainingJobName: 'long-one' })).SecondaryStatus !== 'Training'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -166,7 +135,7 @@ print(json.dumps({"status": job["TrainingJobStatus"], "model": job["ModelArtifac
         PYTHON,
         ['-c', script],
         {
-          env: { PATH: '/usr/bin:/bin', HOME: lathe.home, LATHE_URL: lathe.url!, LATHE_SECRET: lathe.token, REQUEST: JSON.stringify(request('fraud-boto3')), AWS_EC2_METADATA_DISABLED: 'true', NO_PROXY: '127.0.0.1' },
+          env: { PATH: '/usr/bin:/bin', HOME: lathe.home, LATHE_URL: lathe.url!, LATHE_SECRET: lathe.token, REQUEST: JSON.stringify(seedTrainingJob('fraud-boto3')), AWS_EC2_METADATA_DISABLED: 'true', NO_PROXY: '127.0.0.1' },
           timeout: 120_000,
         },
         (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
@@ -218,9 +187,9 @@ describe('the job queue', () => {
     fs.mkdirSync(path.join(lathe.home, 's3', 'lathe-demo', 'gone'), { recursive: true });
     fs.copyFileSync(path.join(data, 'train.csv'), path.join(lathe.home, 's3', 'lathe-demo', 'gone', 'train.csv'));
     const channels = (uri: string) => [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri } } }];
-    await lathe.router.invoke('training.create', request('first', { HyperParameters: { ...SEED_HPS, num_round: '200' } }));
-    await lathe.router.invoke('training.create', request('vanishing', { InputDataConfig: channels('s3://lathe-demo/gone'), HyperParameters: { ...SEED_HPS, num_round: '2' } }));
-    await lathe.router.invoke('training.create', request('last', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    await lathe.router.invoke('training.create', seedTrainingJob('first', { HyperParameters: { ...SEED_HPS, num_round: '200' } }));
+    await lathe.router.invoke('training.create', seedTrainingJob('vanishing', { InputDataConfig: channels('s3://lathe-demo/gone'), HyperParameters: { ...SEED_HPS, num_round: '2' } }));
+    await lathe.router.invoke('training.create', seedTrainingJob('last', { HyperParameters: { ...SEED_HPS, num_round: '2' } }));
     expect((await lathe.router.invoke('training.describe', { TrainingJobName: 'last' })).SecondaryStatus).toBe('Pending');
     fs.rmSync(path.join(lathe.home, 's3', 'lathe-demo', 'gone'), { recursive: true });
     expect((await finished('first')).TrainingJobStatus).toBe('Completed');
