@@ -9,9 +9,10 @@ import type { Result } from '../contract/result';
 import { stringFlag, UsageError, type ParsedArgs } from './args';
 import type { Caller } from './train';
 
-export const DEPLOY_USAGE = `lathe deploy <endpoint name> (--model-package ARN | --model-data URL [--image xgboost]) [--workers N] [--no-follow]
+export const DEPLOY_USAGE = `lathe deploy <endpoint name> (--model-package ARN | --model-data URL [--image xgboost] | --image IMAGE [--model-data URL]) [--workers N] [--no-follow]
   Creates a model, an endpoint config (one variant, AllTraffic) and the endpoint, then waits until
-  it is InService (exit 0) or Failed (exit 1, with the reason).
+  it is InService (exit 0) or Failed (exit 1, with the reason). --image names the built-in server
+  (xgboost, sklearn) or a local Docker image, run with \`serve\` as SageMaker runs inference images.
 
 lathe invoke <endpoint name> (--body TEXT | --file PATH) [--content-type text/csv] [--accept text/csv] [--variant NAME]
   Sends one request and prints the answer; the variant and latencies go to stderr.`;
@@ -28,14 +29,17 @@ export async function deploy(args: ParsedArgs, call: Caller, err: (text: string)
   if (!name) throw new UsageError('lathe deploy needs the endpoint name');
   const modelPackage = stringFlag(args, 'model-package');
   const modelData = stringFlag(args, 'model-data');
-  if ((modelPackage === undefined) === (modelData === undefined)) throw new UsageError('give --model-package ARN or --model-data URL (one of them)');
+  const image = stringFlag(args, 'image');
+  if (modelPackage !== undefined ? modelData !== undefined || image !== undefined : modelData === undefined && image === undefined) {
+    throw new UsageError('give --model-package ARN, or --model-data URL and/or --image IMAGE');
+  }
   const workers = Number(stringFlag(args, 'workers') ?? '1');
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
   if (!SOP_06.test(name)) err(`note: ${name} does not follow the naming convention {usecase}-{env}-{version}, e.g. fraud-prod-v3 (SOP-06)\n`);
   const stamp = Date.now().toString(36);
   const model = `${name.slice(0, 40)}-model-${stamp}`;
   const config = `${name.slice(0, 40)}-config-${stamp}`;
-  const container = modelPackage ? { ModelPackageName: modelPackage } : { Image: stringFlag(args, 'image') ?? 'xgboost', ModelDataUrl: modelData };
+  const container = modelPackage ? { ModelPackageName: modelPackage } : { Image: image ?? 'xgboost', ...(modelData ? { ModelDataUrl: modelData } : {}) };
   unwrap(await call('endpoints.createModel', { ModelName: model, PrimaryContainer: container }));
   unwrap(await call('endpoints.createConfig', { EndpointConfigName: config, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: model, InitialInstanceCount: workers }] }));
   unwrap(await call('endpoints.create', { EndpointName: name, EndpointConfigName: config }));

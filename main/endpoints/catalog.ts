@@ -56,7 +56,10 @@ export class EndpointCatalog {
       ...(Containers ? { Containers: Containers as ContainerDefinition[] } : {}),
       ...(ExecutionRoleArn ? { ExecutionRoleArn } : {}),
       CreationTime: row.createdAt,
-      LatheServer: { Kind: 'builtin', Algorithm: row.server.Algorithm, ModelDataPath: row.server.ModelDataPath },
+      LatheServer:
+        row.server.Kind === 'container'
+          ? { Kind: 'container', Image: row.server.Image, ...(row.server.ModelDataPath ? { ModelDataPath: row.server.ModelDataPath } : {}) }
+          : { Kind: 'builtin', Algorithm: row.server.Algorithm, ModelDataPath: row.server.ModelDataPath },
     };
   }
 

@@ -7,7 +7,8 @@
  * Invocations arrive from the SageMaker runtime wire (InvokeEndpoint) and from endpoints.invoke.
  */
 import path from 'node:path';
-import { LatheFault, notFound, unavailable } from '../api/errors';
+import type Docker from 'dockerode';
+import { LatheFault, notFound } from '../api/errors';
 import { validationConflict } from './catalog';
 import type { EventBus } from '../api/eventBus';
 import { SageMakerError } from '../compat/errors';
@@ -23,6 +24,8 @@ import { samplePayload } from './samplePayload';
 import { CaptureWriter, captureSettingsOf } from './dataCapture';
 import { invokeDeployment } from './invocation';
 import { workerLogs } from './workerLogs';
+import { variantLaunch } from './variantLaunch';
+import { localDockerClient } from '../jobs/dockerBackend';
 import { ShadowStats, type ShadowReport } from './shadow';
 import { VariantMetrics, type VariantMetricsReport } from './variantMetrics';
 import type { VariantPool } from './workerPool';
@@ -47,6 +50,8 @@ export interface EndpointServiceDeps {
   /** Whether this Lathe runs endpoint workers (a one-off CLI call records endpoints but runs none). */
   serve: boolean;
   clock?: () => Date;
+  /** The Docker engine for models served by an image (default: this machine's). */
+  docker?: () => Docker;
 }
 
 export class EndpointService {
@@ -235,28 +240,18 @@ export class EndpointService {
   private async plan(endpoint: string, configName: string): Promise<{ production: VariantPlan[]; shadows: VariantPlan[] }> {
     const config = this.deps.store.config(configName);
     if (!config) throw new Error(`endpoint config ${configName} no longer exists`);
-    const python = await this.deps.python();
-    if (!python) throw unavailable('no Python interpreter with the ML packages is selected; pick one in Settings');
-    const planOf = (variant: (typeof config.request.ProductionVariants)[number]): VariantPlan => {
+    const planOf = async (variant: (typeof config.request.ProductionVariants)[number]): Promise<VariantPlan> => {
       const model = this.deps.store.model(variant.ModelName);
       if (!model) throw new Error(`variant ${variant.VariantName}: model ${variant.ModelName} no longer exists`);
-      return {
-        name: variant.VariantName,
-        weight: variant.InitialVariantWeight ?? 1,
-        count: variant.InitialInstanceCount ?? 1,
-        image: model.server.Image,
-        launch: {
-          python,
-          pythonPath: this.deps.pythonPath,
-          modelPath: model.server.ModelDataPath,
-          env: model.server.Environment,
-          logFile: (index) => path.join(this.deps.home, 'endpoints', endpoint, configName, variant.VariantName, `worker-${index}.log`),
-          startupTimeoutMs: (variant.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_STARTUP_SECONDS) * 1000,
-          invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
-        },
+      const limits = {
+        logFile: (index: number) => path.join(this.deps.home, 'endpoints', endpoint, configName, variant.VariantName, `worker-${index}.log`),
+        startupTimeoutMs: (variant.ContainerStartupHealthCheckTimeoutInSeconds ?? DEFAULT_STARTUP_SECONDS) * 1000,
+        invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
       };
+      const context = { home: this.deps.home, endpoint, config: configName, variant: variant.VariantName, limits, python: this.deps.python, pythonPath: this.deps.pythonPath, docker: this.deps.docker ?? localDockerClient };
+      return { name: variant.VariantName, weight: variant.InitialVariantWeight ?? 1, count: variant.InitialInstanceCount ?? 1, image: model.server.Image, launch: await variantLaunch(model.server, context) };
     };
-    return { production: config.request.ProductionVariants.map(planOf), shadows: (config.request.ShadowProductionVariants ?? []).map(planOf) };
+    return { production: await Promise.all(config.request.ProductionVariants.map(planOf)), shadows: await Promise.all((config.request.ShadowProductionVariants ?? []).map(planOf)) };
   }
 
   /** The last lines of each worker's output for the config the endpoint serves. */

@@ -6,15 +6,26 @@ import type { EndpointStatus } from '../contract/endpoints';
 import type { CreateEndpointConfigRequest, CreateModelRequest } from '../contract/endpointSchemas';
 import type { MetadataStore } from '../store/metadataStore';
 
-/** How Lathe serves a model: the built-in server with this algorithm's model file. */
-export interface ModelServer {
-  Kind: 'builtin';
-  Algorithm: string;
-  /** The model.tar.gz (or folder) on this machine. */
-  ModelDataPath: string;
-  Image: string;
-  Environment: Record<string, string>;
-}
+/**
+ * How Lathe serves a model: the built-in server with this algorithm's model file, or a local
+ * Docker image run with `serve` (its model, if any, unpacked at /opt/ml/model).
+ */
+export type ModelServer =
+  | {
+      Kind: 'builtin';
+      Algorithm: string;
+      /** The model.tar.gz (or folder) on this machine. */
+      ModelDataPath: string;
+      Image: string;
+      Environment: Record<string, string>;
+    }
+  | {
+      Kind: 'container';
+      /** A model.tar.gz (or folder) on this machine; an image may carry its model itself. */
+      ModelDataPath?: string;
+      Image: string;
+      Environment: Record<string, string>;
+    };
 
 export interface ModelRow {
   name: string;

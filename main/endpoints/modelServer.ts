@@ -1,6 +1,7 @@
 /**
  * How a CreateModel container is served: a registry version (which must be Approved) or an image
- * plus ModelDataUrl, resolved to Lathe's built-in model server and a model file on this machine.
+ * plus ModelDataUrl, resolved to Lathe's built-in model server and a model file on this machine,
+ * or, for any other image, to that Docker image run with `serve` (the model data optional).
  */
 import fs from 'node:fs';
 import { invalid, precondition, unavailable } from '../api/errors';
@@ -11,6 +12,9 @@ import type { ModelServer } from './endpointStore';
 
 /** Images the built-in server stands in for: Lathe's names, and SageMaker's own xgboost and scikit-learn images. */
 const BUILTIN = /^(xgboost|sklearn|scikit-learn|linear-learner|random-forest|lathe:process|lathe:serve)$|sagemaker-(xgboost|scikit-learn)|\/xgboost:/i;
+
+/** [registry[:port]/]name[:tag][@digest], lower case as Docker wants it. */
+const DOCKER_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 export function isBuiltinImage(image: string): boolean {
   return BUILTIN.test(image);
@@ -37,11 +41,20 @@ export function resolveModelServer(containers: readonly ContainerDefinition[], d
     container = { ...packaged, ...given, Image: given.Image ?? packaged.Image, ModelDataUrl: given.ModelDataUrl ?? packaged.ModelDataUrl };
   }
   const image = container.Image ?? 'xgboost';
+  const environment = container.Environment ?? {};
   if (!isBuiltinImage(image)) {
-    throw unavailable(`Image ${image}: Lathe endpoints serve the built-in algorithms' models (Image xgboost or sklearn) for now; container model servers from Docker images are not supported yet`);
+    // A local Docker image run with `serve`: whether it exists is checked when it deploys (the
+    // engine may be started in between); its model data is optional, as SageMaker's is.
+    if (!DOCKER_IMAGE.test(image)) throw invalid(`Image ${JSON.stringify(image)} is not a Docker image reference; give a local image such as my-server:latest, or xgboost / sklearn for the built-in server`, { field: 'Image' });
+    return { Kind: 'container', Image: image, Environment: environment, ...(container.ModelDataUrl ? { ModelDataPath: localModel(container.ModelDataUrl, deps) } : {}) };
   }
   if (!container.ModelDataUrl) throw invalid('the container has no ModelDataUrl: give the model.tar.gz to serve, or a ModelPackageName from the registry', { field: 'ModelDataUrl' });
-  const local = resolveDataUri(container.ModelDataUrl, deps.objectStore, 'ModelDataUrl');
-  if (!fs.existsSync(local)) throw invalid(`ModelDataUrl ${JSON.stringify(container.ModelDataUrl)} names ${local}, which does not exist on this machine`, { field: 'ModelDataUrl', path: local });
-  return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: container.Environment ?? {} };
+  const local = localModel(container.ModelDataUrl, deps);
+  return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: environment };
+}
+
+function localModel(uri: string, deps: ResolveDeps): string {
+  const local = resolveDataUri(uri, deps.objectStore, 'ModelDataUrl');
+  if (!fs.existsSync(local)) throw invalid(`ModelDataUrl ${JSON.stringify(uri)} names ${local}, which does not exist on this machine`, { field: 'ModelDataUrl', path: local });
+  return local;
 }

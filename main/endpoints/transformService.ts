@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { conflict, invalid, notFound } from '../api/errors';
+import { conflict, invalid, notFound, unavailable } from '../api/errors';
 import type { ProcessingJobDescription } from '../contract/training';
 import type { CreateProcessingJobRequest } from '../contract/trainingSchemas';
 import type { CreateTransformJobRequest, ListTransformJobsRequest } from '../contract/transformSchemas';
@@ -51,6 +51,7 @@ export class TransformService {
     if (this.row(name)) throw conflict(`Transform job ${name} already exists; transform job names must be unique.`);
     const model = this.deps.model(request.ModelName);
     if (!model) throw notFound(`Could not find model "${request.ModelName}"; create it first with CreateModel.`);
+    if (model.Kind !== 'builtin') throw unavailable(`Model ${request.ModelName} is served by the Docker image ${model.Image}; batch transform runs the built-in model server only for now (deploy the image as an endpoint instead)`);
     const input = resolveDataUri(request.TransformInput.DataSource.S3DataSource.S3Uri, this.deps.objectStore, 'TransformInput.DataSource.S3DataSource.S3Uri');
     if (!fs.existsSync(input)) throw invalid(`TransformInput names ${input}, which does not exist; give a file or a folder of input files`, { field: 'TransformInput' });
     if (request.TransformInput.SplitType === 'RecordIO' || request.TransformInput.SplitType === 'TFRecord') throw invalid(`SplitType ${request.TransformInput.SplitType} is not supported; use Line or None`);

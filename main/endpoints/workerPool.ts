@@ -1,29 +1,19 @@
 /**
- * The worker processes of one endpoint variant: `python -m lathe.serve` each, on a port of
- * 127.0.0.1 it picks itself and reports in its ready line, answering only requests that carry its
- * token. A worker is ready once it has reported and answered /ping. A worker that dies while the
+ * The workers of one endpoint variant: `python -m lathe.serve` processes (on a port of 127.0.0.1
+ * each picks and reports, answering only requests that carry its token) or containers of the
+ * model's image (workers.ts, containerWorker.ts). A worker is ready once it listens and answers /ping. A worker that dies while the
  * variant runs is replaced; the request it was answering gets a ModelError saying so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { SageMakerError } from '../compat/errors';
 import type { Logger } from '../log/logger';
+import { ContainerWorker, type ContainerLaunch } from './containerWorker';
+import { ProcessWorker, type ProcessLaunch } from './workers';
 
-export interface WorkerLaunch {
-  python: string;
-  pythonPath: string;
-  /** The model.tar.gz or folder the worker loads. */
-  modelPath: string;
-  env: Record<string, string>;
-  /** Where worker `index` of this variant writes its output. */
-  logFile: (index: number) => string;
-  startupTimeoutMs: number;
-  /** The model's time limit per request (SageMaker: 60 s). */
-  invocationTimeoutMs: number;
-}
+/** How a variant's workers start: the built-in server as processes, or a Docker image. */
+export type WorkerLaunch = ProcessLaunch | ContainerLaunch;
 
 export interface WorkerAnswer {
   status: number;
@@ -38,125 +28,10 @@ export interface ForwardRequest {
   headers: Record<string, string>;
 }
 
-const TAIL_LINES = 20;
 /** Replacements a variant may make in a minute before it stops replacing dead workers. */
 const RESTART_BUDGET = 5;
 
-class Worker {
-  port = 0;
-  inFlight = 0;
-  ready = false;
-  /** Whether it ever served: only a worker that did is replaced when it dies. */
-  served = false;
-  /** Being drained and stopped by a scale-in. */
-  retiring = false;
-  exited: { code: number | null; signal: string | null } | null = null;
-  readonly tail: string[] = [];
-  readonly token = randomBytes(24).toString('hex');
-  readonly process: ChildProcess;
-  private readonly exitWaiters: Array<() => void> = [];
-
-  constructor(
-    readonly index: number,
-    launch: WorkerLaunch,
-  ) {
-    // Output goes to the log through a stream: it stays open until the pipes close, so a line that
-    // arrives after the worker exits (from a child it started) is still written there and nowhere else.
-    const log = fs.createWriteStream(launch.logFile(index), { flags: 'a' });
-    log.on('error', () => undefined);
-    this.process = spawn(launch.python, ['-m', 'lathe.serve', '--model', launch.modelPath, '--host', '127.0.0.1', '--port', '0'], {
-      env: {
-        ...(process.env as Record<string, string>),
-        OMP_NUM_THREADS: '1',
-        ...launch.env,
-        PYTHONPATH: [launch.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-        PYTHONUNBUFFERED: '1',
-        LATHE_WORKER_TOKEN: this.token,
-      },
-      // Its own process group, so stopping it stops whatever its model code started too.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      log.write(chunk);
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.tail.push(line);
-      this.tail.splice(0, Math.max(0, this.tail.length - TAIL_LINES));
-    };
-    this.process.stdout!.on('data', keep);
-    this.process.stderr!.on('data', keep);
-    const ended = (code: number | null, signal: string | null) => {
-      if (this.exited) return;
-      this.exited = { code, signal };
-      this.ready = false;
-      for (const waiter of this.exitWaiters.splice(0)) waiter();
-    };
-    this.process.on('exit', ended);
-    this.process.on('close', () => log.end());
-    // A process that could not be started emits error (and close) but never exit.
-    this.process.on('error', (error) => {
-      this.tail.push(`could not start ${launch.python}: ${error.message}`);
-      if (this.process.pid === undefined) {
-        ended(null, null);
-        this.process.emit('exit', null, null);
-      }
-    });
-  }
-
-  /** Signals the worker's whole process group (it and what its model code started). */
-  signal(signal: NodeJS.Signals): void {
-    const pid = this.process.pid;
-    if (pid === undefined || this.exited) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      this.process.kill(signal);
-    }
-  }
-
-  /** Resolves with the port from the worker's ready line; rejects when it exits or times out first. */
-  started(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let buffer = '';
-      const timer = setTimeout(() => fail(`did not become ready within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        for (const line of buffer.split('\n').slice(0, -1)) {
-          try {
-            const event = JSON.parse(line) as { event?: string; port?: number };
-            if (event.event === 'ready' && typeof event.port === 'number') {
-              this.port = event.port;
-              done();
-              return resolve();
-            }
-          } catch {
-            // Not the ready line.
-          }
-        }
-        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-      };
-      const onExit = () => fail(`exited (${this.exitText()}) before it was ready`);
-      const done = () => {
-        clearTimeout(timer);
-        this.process.stdout!.off('data', onData);
-        this.process.off('exit', onExit);
-      };
-      const fail = (why: string) => {
-        done();
-        reject(new Error(`worker ${this.index} ${why}${this.tail.length > 0 ? `; its last output: ${this.tail.slice(-5).join(' | ')}` : ''}`));
-      };
-      this.process.stdout!.on('data', onData);
-      this.process.on('exit', onExit);
-    });
-  }
-
-  exitText(): string {
-    return this.exited?.signal ? `signal ${this.exited.signal}` : `code ${this.exited?.code ?? '?'}`;
-  }
-
-  whenExited(): Promise<void> {
-    return this.exited ? Promise.resolve() : new Promise((resolve) => this.exitWaiters.push(resolve));
-  }
-}
+type Worker = ProcessWorker | ContainerWorker;
 
 export class VariantPool {
   private readonly workers: Worker[] = [];
@@ -251,9 +126,10 @@ export class VariantPool {
   }
 
   private async spawnWorker(): Promise<Worker> {
-    const worker = new Worker(this.nextIndex++, this.launch);
+    const launch = this.launch;
+    const worker = launch.kind === 'container' ? new ContainerWorker(this.nextIndex++, launch) : new ProcessWorker(this.nextIndex++, launch);
     this.workers.push(worker);
-    worker.process.on('exit', () => this.onExit(worker));
+    worker.onExit(() => this.onExit(worker));
     try {
       await worker.started(this.launch.startupTimeoutMs);
       const ping = await this.send(worker, 'GET', '/ping', { body: Buffer.alloc(0), headers: {} }, 5000);
@@ -348,8 +224,13 @@ export class VariantPool {
     this.agent.destroy();
   }
 
-  /** The worker processes' ids, for tests and diagnostics. */
+  /** The ready workers' ids (process ids, or short container ids), for tests and diagnostics. */
+  workerIds(): Array<number | string> {
+    return this.workers.filter((w) => w.ready && w.id !== undefined).map((w) => w.id!);
+  }
+
+  /** The ready worker processes' ids (built-in server only), for tests and diagnostics. */
   pids(): number[] {
-    return this.workers.filter((w) => w.ready).map((w) => w.process.pid!);
+    return this.workerIds().filter((id): id is number => typeof id === 'number');
   }
 }

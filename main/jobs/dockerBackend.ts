@@ -76,6 +76,11 @@ function localEndpoint(): DockerEndpoint {
   return resolveDockerEndpoint({ env: process.env, homeDir: os.homedir() });
 }
 
+/** A client of this machine's Docker engine (DOCKER_HOST only where it names this machine). */
+export function localDockerClient(): Docker {
+  return dockerClient(localEndpoint());
+}
+
 /** Whether the local engine answers; the message says what to do when it does not. */
 export async function dockerAvailable(): Promise<{ ok: true } | { ok: false; message: string }> {
   const state = await checkDocker(localEndpoint());

@@ -86,3 +86,25 @@ def list_files(folder, limit=20):
             found.append(os.path.relpath(os.path.join(root, name), folder))
     shown = ", ".join(found[:limit]) + (", …" if len(found) > limit else "")
     return shown or "nothing"
+
+
+def main(argv=None):
+    """`python -m lathe.modelarchive ARCHIVE TARGET`: unpacks into TARGET (made if missing); exit 2 with one `ClientError:` line when unsafe or unreadable."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        sys.stderr.write("usage: python -m lathe.modelarchive ARCHIVE TARGET\n")
+        return 2
+    archive, target = args
+    os.makedirs(target, exist_ok=True)
+    try:
+        extract_model_archive(archive, target)
+    except ModelArchiveError as error:
+        sys.stderr.write("ClientError: %s\n" % error)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+/**
+ * Endpoints served by a Docker image, as SageMaker serves inference images: the image run with
+ * `serve` on the host network at the port in SAGEMAKER_BIND_TO_PORT, the model unpacked read-only at
+ * /opt/ml/model, ready once /ping answers. The image is test/fixtures/serve-image (a plain Python
+ * HTTP server with xgboost, nothing of Lathe's) built on lathe-python:local from scripts/docker.sh.
+ * Docker missing is a failure with the reason, not a skip.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLathe, type Lathe } from '../../../main/app';
+import type { EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
+import type { Result } from '../../../main/contract/result';
+import { HOME_LABEL } from '../../../main/endpoints/containerWorker';
+import { pythonResourcesDir } from '../../../main/system/resources';
+import { seedModelPath, seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
+
+const PYTHON = '/usr/bin/python3';
+const BASE = 'lathe-python:local';
+const IMAGE = 'lathe-test-serve:local';
+const FIXTURE = path.resolve(__dirname, '../../fixtures/serve-image');
+const ctx = { transport: 'internal' as const, actor: 'ana' };
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+let lathe: Lathe;
+let modelUri: string;
+
+async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 120_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const settled = (name: string): Promise<EndpointDescription> =>
+  until(() => lathe.router.invoke('endpoints.describe', { EndpointName: name }), (e) => !['Creating', 'Updating', 'RollingBack'].includes(e.EndpointStatus), `endpoint ${name}`);
+
+async function deploy(name: string, container: Record<string, unknown>, workers = 1, startupSeconds?: number): Promise<EndpointDescription> {
+  await lathe.router.invoke('endpoints.createModel', { ModelName: `${name}-model`, PrimaryContainer: container });
+  await lathe.router.invoke('endpoints.createConfig', {
+    EndpointConfigName: `${name}-config`,
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${name}-model`, InitialInstanceCount: workers, ...(startupSeconds ? { ContainerStartupHealthCheckTimeoutInSeconds: startupSeconds } : {}) }],
+  });
+  await lathe.router.invoke('endpoints.create', { EndpointName: name, EndpointConfigName: `${name}-config` });
+  return settled(name);
+}
+
+const invoke = async (name: string, body: string) =>
+  (await lathe.router.call('endpoints.invoke', { EndpointName: name, Body: body, ContentType: 'text/csv', Accept: 'text/csv' }, ctx)) as Result<InvokeResult>;
+
+/** The worker containers Lathe runs for this test's home. */
+const workerContainers = async () => docker.listContainers({ all: true, filters: { label: [`${HOME_LABEL}=${lathe.home}`] } });
+
+async function buildFixtureImage(): Promise<void> {
+  try {
+    execFileSync('docker', ['image', 'inspect', BASE], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`Docker engine or the ${BASE} image is not available (run scripts/docker.sh): ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? (error as Error).message}`);
+  }
+  const stream = await docker.buildImage({ context: FIXTURE, src: ['Dockerfile', 'serve'] }, { t: IMAGE, networkmode: 'none', rm: true });
+  const events = await new Promise<Array<{ error?: string }>>((resolve, reject) => docker.modem.followProgress(stream, (error, output) => (error ? reject(error) : resolve(output as Array<{ error?: string }>))));
+  const failed = events.find((event) => event.error);
+  if (failed) throw new Error(`building ${IMAGE} failed: ${failed.error}`);
+}
+
+beforeAll(async () => {
+  await buildFixtureImage();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-container-endpoints-'));
+  uploadSeedFraud(home);
+  lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
+  await lathe.router.invoke('training.create', seedTrainingJob('fraud-xgb'));
+  await until(() => lathe.training.describe('fraud-xgb').TrainingJobStatus, (s) => s !== 'InProgress', 'the fraud job');
+  modelUri = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
+}, 240_000);
+
+afterAll(async () => {
+  await lathe?.dispose();
+  if (lathe) fs.rmSync(lathe.home, { recursive: true, force: true });
+});
+
+describe('an endpoint served by a Docker image', () => {
+  it('answers what xgboost itself predicts, from the model at /opt/ml/model, with the container output in the logs', { timeout: 180_000 }, async () => {
+    const endpoint = await deploy('fraud-container', { Image: IMAGE, ModelDataUrl: modelUri }, 2);
+    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 2, DesiredInstanceCount: 2, DeployedImages: [{ SpecifiedImage: IMAGE }] }] });
+    expect(await lathe.router.invoke('endpoints.describeModel', { ModelName: 'fraud-container-model' })).toMatchObject({ LatheServer: { Kind: 'container', Image: IMAGE } });
+
+    const answer = await invoke('fraud-container', '200.0,14,0.85,5');
+    expect(answer).toMatchObject({ ok: true, value: { InvokedProductionVariant: 'AllTraffic' } });
+    const direct = await new Promise<string>((resolve, reject) =>
+      execFile(
+        PYTHON,
+        ['-c', 'import tarfile, tempfile, os, sys, xgboost as xgb\nfolder = tempfile.mkdtemp()\nwith tarfile.open(sys.argv[1]) as tar: tar.extractall(folder)\nb = xgb.Booster(); b.load_model(os.path.join(folder, "xgboost-model"))\nprint(repr(float(b.predict(xgb.DMatrix([[200.0, 14, 0.85, 5]]))[0])))', seedModelPath(lathe.home, 'fraud-xgb')],
+        { env: { PATH: '/usr/bin:/bin', PYTHONPATH: pythonResourcesDir() } },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    expect(Number(answer.ok ? answer.value.Body.trim() : NaN)).toBe(Number(direct.trim()));
+
+    // Two containers, each on the host network, labelled for this Lathe home.
+    const running = await workerContainers();
+    expect(running.map((c) => ({ image: c.Image, state: c.State, network: c.HostConfig.NetworkMode }))).toEqual([
+      { image: IMAGE, state: 'running', network: 'host' },
+      { image: IMAGE, state: 'running', network: 'host' },
+    ]);
+
+    // The container's own output is in its worker log, as endpoints.logs (and the pane) shows it.
+    const logs = await lathe.router.invoke('endpoints.logs', { EndpointName: 'fraud-container' });
+    expect(logs.Workers).toHaveLength(2);
+    const text = logs.Workers.flatMap((w) => w.Lines).join('\n');
+    expect(text).toMatch(/started with `serve`, SAGEMAKER_BIND_TO_PORT=\d+, the model at \/opt\/ml\/model/);
+    expect(text).toContain('fixture-server: loaded /opt/ml/model/xgboost-model (4 features)');
+    expect(text).toContain('fixture-server: scored 1 rows');
+  });
+
+  it("passes the container's error on as a ModelError, and replaces a container that dies", { timeout: 180_000 }, async () => {
+    const bad = await invoke('fraud-container', 'two hundred,14,0.85,5');
+    expect(bad).toMatchObject({ ok: false, error: { details: { ErrorType: 'ModelError', OriginalStatusCode: 500, OriginalMessage: expect.stringContaining('fixture-server could not score the rows') } } });
+    expect((await invoke('fraud-container', '200.0,14,0.85,5')).ok).toBe(true);
+
+    const [victim] = (await workerContainers()).filter((c) => c.State === 'running');
+    await docker.getContainer(victim!.Id).kill({ signal: 'SIGKILL' });
+    await until(
+      async () => (await workerContainers()).filter((c) => c.State === 'running').map((c) => c.Id),
+      (ids) => ids.length === 2 && !ids.includes(victim!.Id),
+      'a replacement container',
+    );
+    await until(() => lathe.router.invoke('endpoints.describe', { EndpointName: 'fraud-container' }), (e) => e.ProductionVariants?.[0]?.CurrentInstanceCount === 2, 'two ready workers again');
+    expect((await invoke('fraud-container', '200.0,14,0.85,5')).ok).toBe(true);
+  });
+
+  it('removes its containers when the endpoint is deleted', { timeout: 120_000 }, async () => {
+    await lathe.router.invoke('endpoints.delete', { EndpointName: 'fraud-container' });
+    await until(() => workerContainers(), (found) => found.length === 0, 'the containers to go');
+  });
+
+  it('fails with the reason when the image is missing or does not serve', { timeout: 180_000 }, async () => {
+    const missing = await deploy('no-image', { Image: 'lathe-no-such-image:local', ModelDataUrl: modelUri });
+    expect(missing.EndpointStatus).toBe('Failed');
+    expect(missing.FailureReason).toContain('Docker image lathe-no-such-image:local is not on this machine; build it (docker build -t lathe-no-such-image:local .)');
+
+    // lathe-python:local has no `serve`: the container exits at once and the reason says so.
+    const mute = await deploy('no-serve', { Image: BASE }, 1, 60);
+    expect(mute.EndpointStatus).toBe('Failed');
+    expect(mute.FailureReason).toMatch(/exited \(code 127\) before it answered \/ping/);
+    expect(mute.FailureReason).toContain('serve');
+    expect(await workerContainers()).toEqual([]);
+
+    const invalid = await lathe.router.call('endpoints.createModel', { ModelName: 'bad-image', PrimaryContainer: { Image: 'Not An Image!' } }, ctx);
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('is not a Docker image reference') } });
+  });
+});
