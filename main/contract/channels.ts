@@ -4,7 +4,7 @@
  */
 import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, MetricHistory, PurgeResult, Run, RunDetail } from './experiments';
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
-import type { ShadowReport, TransformJobDescription, VariantMetricsReport } from './endpoints';
+import type { CapturedData, ShadowReport, TransformJobDescription, VariantMetricsReport } from './endpoints';
 import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
@@ -90,6 +90,7 @@ export const CHANNELS = [
   'endpoints.sample',
   'endpoints.metrics',
   'endpoints.logs',
+  'endpoints.captured',
   'transform.create',
   'transform.describe',
   'transform.list',
@@ -175,6 +176,7 @@ export interface ChannelResponses {
   'endpoints.sample': { ContentType: 'text/csv'; Body: string; Source: string };
   'endpoints.metrics': { EndpointName: string; Variants: Array<{ VariantName: string } & VariantMetricsReport>; Shadows?: ShadowReport[] };
   'endpoints.logs': { EndpointName: string; EndpointConfigName: string; Workers: Array<{ Variant: string; Worker: number; File: string; Lines: string[] }> };
+  'endpoints.captured': CapturedData;
   'transform.create': { TransformJobArn: string };
   'transform.describe': TransformJobDescription;
   'transform.list': { TransformJobSummaries: Array<Pick<TransformJobDescription, 'TransformJobName' | 'TransformJobArn' | 'TransformJobStatus' | 'CreationTime' | 'TransformEndTime' | 'FailureReason'>>; NextToken?: string };

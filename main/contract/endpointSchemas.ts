@@ -116,6 +116,12 @@ export const endpointLogsSchema = z.strictObject({
   Lines: z.number().int().min(1).max(5000).optional(),
 });
 
+export const endpointCapturedSchema = z.strictObject({
+  EndpointName: name('EndpointName'),
+  VariantName: name('VariantName').optional(),
+  MaxRecords: z.number().int().min(1).max(500, 'MaxRecords is at most 500').optional(),
+});
+
 export type CreateModelRequest = z.output<typeof createModelSchema>;
 export type CreateEndpointConfigRequest = z.output<typeof createEndpointConfigSchema>;
 export type CreateEndpointRequest = z.output<typeof createEndpointSchema>;

@@ -148,3 +148,41 @@ export interface ShadowReport {
   MeanAbsDifference: number | null;
   RecentMismatches: Array<{ Time: string; Request: string; Production: string; Shadow: string }>;
 }
+
+/** One side of a captured call as data capture wrote it; Data is cut at a few KB (OriginalLength then says how long it was). */
+export interface CapturedPayload {
+  /** observedContentType. */
+  ContentType: string;
+  /** CSV, JSON or BASE64. */
+  Encoding: string;
+  Data: string;
+  OriginalLength?: number;
+}
+
+/** One line of a capture file (eventMetadata and captureData), with where it was read. */
+export interface CapturedRecord {
+  Variant: string;
+  /** The capture file on this machine. */
+  File: string;
+  EventId: string;
+  InferenceTime: string;
+  InferenceId?: string;
+  /** Absent when the config captures only the other side (CaptureMode Input or Output). */
+  Input?: CapturedPayload;
+  Output?: CapturedPayload;
+}
+
+/** endpoints.captured: the newest captured calls of an endpoint, newest first. */
+export interface CapturedData {
+  EndpointName: string;
+  /** Whether the endpoint's current config captures. */
+  Enabled: boolean;
+  /** DataCaptureConfig.DestinationS3Uri, as given. */
+  Destination?: string;
+  /** Where this endpoint's capture files are on this machine (`<destination>/<endpoint>`). */
+  Folder?: string;
+  SamplingPercentage?: number;
+  Records: CapturedRecord[];
+  /** Lines of the files read that did not parse as capture records. */
+  Skipped: number;
+}

@@ -40,6 +40,7 @@ import {
   createEndpointSchema,
   createModelSchema,
   endpointConfigNameSchema,
+  endpointCapturedSchema,
   endpointLogsSchema,
   endpointMetricsSchema,
   endpointNameSchema,
@@ -191,6 +192,8 @@ export const schemas = {
   'endpoints.metrics': endpointMetricsSchema,
   /** The last lines of each worker's log (its model server's output), by variant. */
   'endpoints.logs': endpointLogsSchema,
+  /** The newest data-capture records (requests and answers), newest first; Enabled false when the config captures nothing. */
+  'endpoints.captured': endpointCapturedSchema,
   /** Batch transform: runs on the job runner as processing job tj-<name>; progress in LatheProgress. */
   'transform.create': createTransformJobSchema,
   'transform.describe': transformJobNameSchema,

@@ -4,6 +4,7 @@ import { registerRouterOperations } from '../compat/routerOperations';
 import type { Channel } from '../contract/channels';
 import type { Disposable } from '../util/disposable';
 import type { Autoscaler } from './autoscaler';
+import { capturedData } from './captureReader';
 import type { EndpointCatalog } from './catalog';
 import type { EndpointService } from './endpointService';
 import type { TransformService } from './transformService';
@@ -37,6 +38,7 @@ export function registerEndpointHandlers(router: Router, catalog: EndpointCatalo
   router.handle('endpoints.invoke', (request) => endpoints.invokeConsole(request));
   router.handle('endpoints.sample', (request) => endpoints.sample(request.EndpointName));
   router.handle('endpoints.logs', (request) => endpoints.logs(request.EndpointName, request.Lines ?? 200, request.VariantName));
+  router.handle('endpoints.captured', (request) => capturedData(endpoints.captureOf(request.EndpointName), request));
   router.handle('endpoints.metrics', (request) => endpoints.metricsReport(request.EndpointName, request.WindowSeconds, request.StepSeconds));
 }
 

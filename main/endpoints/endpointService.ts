@@ -396,6 +396,14 @@ export class EndpointService {
     this.live.clear();
     this.capturer.dispose();
   }
+
+  /** endpoints.captured: the current config's DataCaptureConfig and settings, buffered records written first. */
+  captureOf(name: string): { endpoint: string; destination?: string; settings: ReturnType<typeof captureSettingsOf> } {
+    const row = this.requireEndpoint(name);
+    const config = this.deps.store.config(row.configName)?.request.DataCaptureConfig;
+    this.capturer.flush();
+    return { endpoint: row.name, ...(config ? { destination: config.DestinationS3Uri } : {}), settings: captureSettingsOf(config, this.deps.objectStore) };
+  }
 }
 
 /** A runtime error as the contract's fault, keeping SageMaker's type and members in the details. */

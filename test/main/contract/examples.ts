@@ -125,6 +125,7 @@ export const EXAMPLES: Record<Channel, Record<string, unknown>> = {
   'endpoints.sample': { EndpointName: 'fraud-detection-prod' },
   'endpoints.metrics': { EndpointName: 'fraud-detection-prod', WindowSeconds: 300, StepSeconds: 10 },
   'endpoints.logs': { EndpointName: 'fraud-detection-prod', VariantName: 'AllTraffic', Lines: 100 },
+  'endpoints.captured': { EndpointName: 'fraud-detection-prod', VariantName: 'AllTraffic', MaxRecords: 50 },
   'transform.create': {
     TransformJobName: 'fraud-batch-1',
     ModelName: 'fraud-xgb-v1',
