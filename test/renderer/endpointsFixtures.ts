@@ -1,9 +1,10 @@
 import { fireEvent, screen } from '@testing-library/react';
-import type { EndpointDescription, EndpointStatus, EndpointSummary, InvokeResult, VariantSummary } from '../../main/contract/endpoints';
+import type { CapturedData, CapturedRecord, EndpointDescription, EndpointStatus, EndpointSummary, InvokeResult, VariantMetricsReport, VariantSummary } from '../../main/contract/endpoints';
 import { fail, ok } from '../../main/contract/result';
 import { useEndpointsConsoleStore } from '../../renderer/state/endpointsConsoleStore';
 import { useEndpointsDeployStore } from '../../renderer/state/endpointsDeployStore';
 import { useEndpointsLoadStore } from '../../renderer/state/endpointsLoadStore';
+import { resetEndpointsMonitor } from '../../renderer/state/endpointsMonitorStore';
 import { useEndpointsStore } from '../../renderer/state/endpointsStore';
 import { FakeBridge } from './fakeBridge';
 import { renderApp } from './harness';
@@ -113,4 +114,39 @@ export function resetEndpoints(): void {
   useEndpointsDeployStore.setState(useEndpointsDeployStore.getInitialState(), true);
   useEndpointsConsoleStore.setState(useEndpointsConsoleStore.getInitialState(), true);
   useEndpointsLoadStore.setState(useEndpointsLoadStore.getInitialState(), true);
+  resetEndpointsMonitor();
+}
+
+/** A variant's endpoints.metrics report: `invocations` per 5 s step over `steps` steps, 2 workers. */
+export function variantMetrics(name: string, invocations: number[], extra: Partial<VariantMetricsReport> = {}): { VariantName: string } & VariantMetricsReport {
+  const total = invocations.reduce((n, v) => n + v, 0);
+  return {
+    VariantName: name,
+    Invocations: total,
+    Invocation4XXErrors: 0,
+    Invocation5XXErrors: 0,
+    ModelLatency: total > 0 ? { p50: 3.2, p95: 8.9, p99: 12.4 } : { p50: null, p95: null, p99: null },
+    OverheadLatency: total > 0 ? { p50: 0.41, p95: 1.5, p99: 2.25 } : { p50: null, p95: null, p99: null },
+    ColdStarts: [],
+    Series: invocations.map((n, i) => ({ Time: new Date(Date.parse(T0) + i * 5000).toISOString(), Invocations: n, Errors: 0, Workers: 2 })),
+    ...extra,
+  };
+}
+
+/** A captured call as endpoints.captured answers it. */
+export function capturedRecord(id: string, second: number, input = '200.0,14,0.85,5', output = '0.0123', extra: Partial<CapturedRecord> = {}): CapturedRecord {
+  return {
+    Variant: 'AllTraffic',
+    File: '/home/ana/lathe/s3/lathe-default/capture/fraud-prod-v1/AllTraffic/2026/03/01/10/00-00-abcdef12.jsonl',
+    EventId: id,
+    InferenceTime: new Date(Date.parse(T0) + second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    Input: { ContentType: 'text/csv', Encoding: 'CSV', Data: input },
+    Output: { ContentType: 'text/csv; charset=utf-8', Encoding: 'CSV', Data: output },
+    ...extra,
+  };
+}
+
+/** endpoints.captured for an endpoint that captures every request to s3://lathe-default/capture. */
+export function captured(records: CapturedRecord[], extra: Partial<CapturedData> = {}): CapturedData {
+  return { EndpointName: 'fraud-prod-v1', Enabled: true, Destination: 's3://lathe-default/capture', Folder: '/home/ana/lathe/s3/lathe-default/capture/fraud-prod-v1', SamplingPercentage: 100, Records: records, Skipped: 0, ...extra };
 }

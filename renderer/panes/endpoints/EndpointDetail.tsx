@@ -8,16 +8,22 @@ import { formatTime, MISSING } from '../registry/registryFormat';
 import { DeleteDialog, UpdateDialog } from './EndpointActions';
 import { EndpointStatusBadge } from './EndpointStatusBadge';
 import { isTransitional } from './endpointFormat';
+import { CapturePanel } from './CapturePanel';
+import { LogsPanel } from './LogsPanel';
 import { TestConsole } from './TestConsole';
 
-type Tab = 'console' | 'load';
+type Tab = 'console' | 'load' | 'metrics' | 'captured' | 'logs';
 const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'console', label: 'Test console' },
   { id: 'load', label: 'Load test' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'captured', label: 'Captured data' },
+  { id: 'logs', label: 'Logs' },
 ];
 
-// recharts is big: it loads with the first load test, not with the pane.
+// recharts is big: it loads with the first load test or metrics tab, not with the pane.
 const LoadPanel = lazy(() => import('./LoadPanel').then((module) => ({ default: module.LoadPanel })));
+const MetricsPanel = lazy(() => import('./MetricsPanel').then((module) => ({ default: module.MetricsPanel })));
 
 /** The variants as they serve now: workers ready of wanted, traffic weight, status, image. */
 function VariantsTable({ description }: { description: EndpointDescription }) {
@@ -78,7 +84,31 @@ function FailureNotice({ description }: { description: EndpointDescription }) {
   );
 }
 
-/** One endpoint: status and actions, FailureReason, variants, the test console and the load test. */
+/** The active tool's panel (only it is mounted, so only it polls). */
+function ToolPanel({ tab, endpoint, description, inService, onEditPayload }: { tab: Tab; endpoint: string; description: EndpointDescription; inService: boolean; onEditPayload(): void }) {
+  switch (tab) {
+    case 'console':
+      return <TestConsole endpoint={endpoint} description={description} />;
+    case 'load':
+      return (
+        <Suspense fallback={<p className="muted">Loading the load test…</p>}>
+          <LoadPanel endpoint={endpoint} inService={inService} onEditPayload={onEditPayload} />
+        </Suspense>
+      );
+    case 'metrics':
+      return (
+        <Suspense fallback={<p className="muted">Loading the charts…</p>}>
+          <MetricsPanel endpoint={endpoint} />
+        </Suspense>
+      );
+    case 'captured':
+      return <CapturePanel endpoint={endpoint} configName={description.EndpointConfigName} />;
+    case 'logs':
+      return <LogsPanel endpoint={endpoint} />;
+  }
+}
+
+/** One endpoint: status and actions, FailureReason, variants, and its tools: test console, load test, metrics, captured data, worker logs. */
 export function EndpointDetail({ name }: { name: string }) {
   const summary = useEndpointsStore((s) => s.endpoints[name]);
   const description = useEndpointsStore((s) => s.descriptions[name]);
@@ -146,13 +176,7 @@ export function EndpointDetail({ name }: { name: string }) {
             <VariantsTable description={description} />
           </section>
           <Tabs<Tab> label="Endpoint tools" tabs={TABS} active={tab} onChange={setTab}>
-            {tab === 'console' ? (
-              <TestConsole endpoint={name} description={description} />
-            ) : (
-              <Suspense fallback={<p className="muted">Loading the load test…</p>}>
-                <LoadPanel endpoint={name} inService={status === 'InService'} onEditPayload={() => setTab('console')} />
-              </Suspense>
-            )}
+            <ToolPanel tab={tab} endpoint={name} description={description} inService={status === 'InService'} onEditPayload={() => setTab('console')} />
           </Tabs>
         </>
       ) : error ? (
