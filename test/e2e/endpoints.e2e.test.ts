@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchedPage } from '../helpers/browser';
 import { callServed } from '../helpers/http';
@@ -20,6 +20,19 @@ let browser: Browser;
 let lathe: ServedLathe;
 
 const call = <T>(channel: string, request: unknown): Promise<T> => callServed<T>(lathe, channel, request);
+
+/** The text Monaco shows (its rendered lines; it renders spaces as no-break spaces). */
+async function shownText(editor: Locator): Promise<string> {
+  return (await editor.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Replaces everything in a Monaco editor the way a person would: click, select all, type. */
+async function replaceText(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
 
 /** The seed POC's XGBoost training job on s3://lathe-demo/fraud/{train,test}. */
 const SEED_JOB = seedTrainingJob(JOB, { StoppingCondition: { MaxRuntimeInSeconds: 600 } });
@@ -55,6 +68,8 @@ describe('Endpoints pane in the browser', () => {
     await call('registry.updateVersion', { ModelPackageArn, ModelApprovalStatus: 'Approved', ApprovalDescription: 'reviewed for the endpoint test' });
 
     const { page, offHost, consoleErrors } = await watchedPage(browser);
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     await page.goto(lathe.browserUrl);
     await page.waitForSelector('html[data-app-state="ready"]', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Endpoints', exact: true }).click();
@@ -91,14 +106,23 @@ describe('Endpoints pane in the browser', () => {
     await dialog.getByRole('button', { name: 'Open endpoint' }).click();
     await dialog.waitFor({ state: 'detached' });
 
-    // The endpoint: its variant, and the console prefilled with a row of the training data.
+    // The endpoint: its variant, and the console's payload editor: Monaco (bundled, no CDN: the
+    // page would have recorded the request), prefilled with a row of the training data.
     await page.getByRole('heading', { level: 1, name: ENDPOINT }).waitFor();
     expect(await page.getByTestId('endpoint-status').innerText()).toBe('In service');
     await expect.poll(() => page.getByTestId('endpoint-variant-AllTraffic').innerText()).toContain('2/2');
+    const editor = page.getByTestId('console-payload');
+    await expect.poll(() => editor.getAttribute('data-engine'), { timeout: 30_000 }).toBe('monaco');
+    await editor.locator('.monaco-editor').waitFor();
     const payload = page.getByLabel('Payload');
-    await expect.poll(async () => (await payload.inputValue()) !== '' || (await page.getByTestId('console-sample-hint').count()) > 0).toBe(true);
-    if ((await payload.inputValue()) === '') await payload.fill('200.0,14,0.85,5');
-    expect((await payload.inputValue()).split(',')).toHaveLength(4);
+    expect(await payload.getAttribute('role')).toBe('textbox');
+    expect(await payload.evaluate((node) => node.closest('.monaco-editor') !== null)).toBe(true);
+    await expect.poll(() => page.getByTestId('console-sample-source').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('console-sample-source').innerText()).toContain(`training job ${JOB}`);
+    const prefilled = (await editor.getAttribute('data-value')) ?? '';
+    expect(prefilled.split(',')).toHaveLength(4);
+    expect(prefilled.split(',').every((field) => Number.isFinite(Number(field)))).toBe(true);
+    await expect.poll(() => shownText(editor)).toBe(prefilled);
     await page.getByRole('button', { name: 'Send' }).click();
     const response = page.getByTestId('console-response');
     await response.waitFor();
@@ -110,18 +134,49 @@ describe('Endpoints pane in the browser', () => {
     expect(await page.getByTestId('console-model-latency').innerText()).toMatch(/^\d[\d.,]* ms$/);
     expect(await page.getByTestId('console-overhead-latency').innerText()).toMatch(/^\d[\d.,]* ms$/);
 
-    // The seed POC's own example, by keyboard: Ctrl+Enter sends; both are in the history.
-    await payload.fill('200.0,14,0.85,5');
+    // The seed POC's own example, typed into the editor: Ctrl+Enter sends (once); both are in the history.
+    await replaceText(page, editor, '200.0,14,0.85,5');
+    await expect.poll(() => editor.getAttribute('data-value')).toBe('200.0,14,0.85,5');
+    await expect.poll(() => shownText(editor)).toBe('200.0,14,0.85,5');
     await payload.press('Control+Enter');
-    await expect.poll(() => page.getByTestId('console-history').locator('tbody tr').count()).toBe(2);
+    const history = page.getByTestId('console-history').locator('tbody tr');
+    await expect.poll(() => history.count()).toBe(2);
+    expect(await history.first().locator('td').last().innerText()).toBe('200.0,14,0.85,5');
     const seedProbability = Number((await page.getByTestId('console-body').innerText()).trim());
     expect(seedProbability).toBeGreaterThanOrEqual(0);
     expect(seedProbability).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(SHOTS, 'endpoints-console.png') });
     if (process.env.LATHE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SHOT });
 
-    // 500 requests at concurrency 8: the histogram and percentiles.
+    // application/json: the editor speaks JSON; its worker (our own file) flags the CSV row as
+    // invalid JSON and finds a JSON body valid. Format Document (Ctrl+Shift+I on Linux) lays it out,
+    // with edits from the editor worker (our own file too). Esc in the editor is not "back".
+    await page.getByLabel('Content type').selectOption('application/json');
+    await expect.poll(() => editor.locator('[data-mode-id]').getAttribute('data-mode-id')).toBe('json');
+    await expect.poll(() => editor.locator('.squiggly-error').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await replaceText(page, editor, '{"instances": [[1, 2]]}');
+    await expect.poll(() => editor.getAttribute('data-value')).toBe('{"instances": [[1, 2]]}');
+    await expect.poll(() => editor.locator('.squiggly-error').count(), { timeout: 30_000 }).toBe(0);
+    await payload.press('Control+Shift+I');
+    await expect.poll(async () => ((await editor.getAttribute('data-value')) ?? '').split('\n').length, { timeout: 30_000 }).toBeGreaterThan(3);
+    expect(JSON.parse((await editor.getAttribute('data-value')) ?? '')).toEqual({ instances: [[1, 2]] });
+    await payload.press('Escape');
+    expect(await page.getByRole('heading', { level: 1, name: ENDPOINT }).count()).toBe(1);
+    expect(workers.some((url) => /\/assets\/json\.worker-[\w-]+\.js$/.test(url))).toBe(true);
+    expect(workers.some((url) => /\/assets\/editor\.worker-[\w-]+\.js$/.test(url))).toBe(true);
+    expect(workers.every((url) => new URL(url).hostname === '127.0.0.1')).toBe(true);
+
+    // Restoring the first request from the history puts its payload back in the editor, as text/csv.
+    await history.last().click();
+    await expect.poll(() => editor.getAttribute('data-value')).toBe(prefilled);
+    await expect.poll(() => shownText(editor)).toBe(prefilled);
+    expect(await page.getByLabel('Content type').inputValue()).toBe('text/csv');
+    await expect.poll(() => editor.locator('[data-mode-id]').getAttribute('data-mode-id')).toBe('plaintext');
+    expect(await history.count()).toBe(2);
+
+    // 500 requests at concurrency 8: the histogram and percentiles. The console's editor leaves with its tab.
     await page.getByRole('tab', { name: 'Load test' }).click();
+    await expect.poll(() => page.locator('.monaco-editor').count()).toBe(0);
     const panel = page.getByTestId('load-panel');
     await panel.waitFor();
     expect(await panel.getByLabel('Requests').inputValue()).toBe('500');
@@ -138,6 +193,65 @@ describe('Endpoints pane in the browser', () => {
     expect(await histogram.getAttribute('data-count')).toBe('500');
     await expect.poll(() => histogram.locator('.recharts-bar-rectangle').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'endpoints-load.png') });
+
+    // Metrics: the load test's 500 requests (and the console's), latencies, the 2 workers over time.
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    const metrics = page.getByTestId('endpoint-metrics');
+    const row = metrics.getByTestId('metrics-variant-AllTraffic');
+    await expect.poll(async () => Number((await row.getByTestId('metrics-invocations').innerText()).replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThanOrEqual(500);
+    expect(await row.getByTestId('metrics-5xx').innerText()).toBe('0');
+    for (const id of ['metrics-model-p50', 'metrics-model-p99', 'metrics-overhead-p50', 'metrics-overhead-p99']) expect(await row.getByTestId(id).innerText()).toMatch(/^\d[\d.,]* ms$/);
+    const chart = metrics.getByTestId('metrics-chart-AllTraffic');
+    expect(Number(await chart.getAttribute('data-invocations'))).toBeGreaterThanOrEqual(500);
+    await expect.poll(() => chart.locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await metrics.getByTestId('metrics-workers-AllTraffic').getAttribute('data-workers')).toBe('2');
+    await page.screenshot({ path: path.join(SHOTS, 'endpoints-metrics.png') });
+
+    // Logs: one section per worker, with its file and its lines.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const logs = page.getByTestId('endpoint-logs');
+    for (const w of [0, 1]) {
+      const section = logs.getByTestId(`logs-worker-AllTraffic-${w}`);
+      await section.waitFor();
+      expect(await section.getByTestId('logs-file').innerText()).toMatch(new RegExp(`/AllTraffic/worker-${w}\\.log$`));
+      expect(await section.getByTestId('logs-lines').innerText()).toContain('"event": "ready"');
+    }
+
+    // Captured data: off (the wizard deploys without it) and says how to turn it on; then Update…
+    // rolls out a config that captures everything, and the next request shows up in the viewer.
+    await page.getByRole('tab', { name: 'Captured data' }).click();
+    const off = page.getByTestId('captured-off');
+    await off.waitFor();
+    expect(await off.innerText()).toContain('Data capture is off for this endpoint');
+    const serving = await call<{ ProductionVariants: Array<{ ModelName: string }> }>('endpoints.describeConfig', { EndpointConfigName: await page.getByTestId('endpoint-config').innerText() });
+    await call('endpoints.createConfig', {
+      EndpointConfigName: 'fraud-capture-config',
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: serving.ProductionVariants[0]!.ModelName, InitialInstanceCount: 2 }],
+      DataCaptureConfig: { EnableCapture: true, InitialSamplingPercentage: 100, DestinationS3Uri: 's3://lathe-demo/capture', CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }] },
+    });
+    await page.getByRole('button', { name: 'Update…' }).click();
+    const update = page.getByTestId('update-dialog');
+    await update.getByLabel('Endpoint config').selectOption('fraud-capture-config');
+    await update.getByTestId('update-preview').waitFor();
+    await update.getByRole('button', { name: 'Update endpoint' }).click();
+    await expect.poll(() => page.getByTestId('endpoint-config').innerText(), { timeout: 120_000 }).toBe('fraud-capture-config');
+    await expect.poll(() => page.getByTestId('endpoint-status').innerText(), { timeout: 120_000 }).toBe('In service');
+    await page.getByRole('tab', { name: 'Test console' }).click();
+    const again = page.getByTestId('console-payload');
+    await expect.poll(() => again.getAttribute('data-engine'), { timeout: 30_000 }).toBe('monaco');
+    await replaceText(page, again, '200.0,14,0.85,5');
+    await expect.poll(() => again.getAttribute('data-value')).toBe('200.0,14,0.85,5');
+    const sent = await page.getByTestId('console-history').locator('tbody tr').count();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('console-history').locator('tbody tr').count()).toBe(sent + 1);
+    expect(await page.getByTestId('console-response').getAttribute('data-ok')).toBe('true');
+    await page.getByRole('tab', { name: 'Captured data' }).click();
+    const captured = page.getByTestId('captured-table');
+    await captured.waitFor({ timeout: 30_000 });
+    const record = captured.locator('[data-testid^="captured-row-"]').first();
+    expect(await record.getByTestId('captured-input').innerText()).toBe('200.0,14,0.85,5');
+    expect(Number(await record.getByTestId('captured-output').innerText())).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'endpoints-captured.png') });
 
     // Back to the list: the endpoint with its badge and variant.
     await page.getByRole('button', { name: 'Back to endpoints' }).click();

@@ -42,8 +42,12 @@ describe('Endpoints pane: the test console', () => {
     const payload = await screen.findByLabelText('Payload');
     fireEvent.change(screen.getByLabelText('Content type'), { target: { value: 'application/x-npy' } });
     fireEvent.change(payload, { target: { value: 'not base64!' } });
+    expect(screen.getByLabelText('Payload (the .npy bytes as base64)')).toBe(payload);
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('An application/x-npy payload is typed as base64');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('An application/x-npy payload is typed as base64');
+    expect(payload.getAttribute('aria-invalid')).toBe('true');
+    expect(payload.getAttribute('aria-describedby')?.split(' ')).toContain(alert.id);
     expect(bridge.callsTo('endpoints.invoke')).toEqual([]);
     fireEvent.change(payload, { target: { value: 'k05VTVBZAQB2AHsnZGVz\ndHInOiAnPGY4Jywg' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
@@ -84,7 +88,10 @@ describe('Endpoints pane: the test console', () => {
     await waitFor(() => expect((payload as HTMLTextAreaElement).value).toBe('200.0,14,0.85,5'));
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(screen.getByTestId('console-body').textContent).toBe('0.1'));
+    const editor = screen.getByTestId('console-payload');
+    expect(editor.dataset.language).toBe('plaintext');
     fireEvent.change(screen.getByLabelText('Content type'), { target: { value: 'application/json' } });
+    expect(editor.dataset.language).toBe('json');
     fireEvent.change(payload, { target: { value: '[[1, 2, 3, 4]]' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(screen.getByTestId('console-body').textContent).toBe('0.2'));
@@ -95,6 +102,7 @@ describe('Endpoints pane: the test console', () => {
     ]);
     fireEvent.keyDown(rows()[1]!, { key: 'Enter' });
     expect((payload as HTMLTextAreaElement).value).toBe('200.0,14,0.85,5');
+    expect(editor.dataset).toMatchObject({ value: '200.0,14,0.85,5', language: 'plaintext' });
     expect((screen.getByLabelText('Content type') as HTMLSelectElement).value).toBe('text/csv');
   });
 });

@@ -1,6 +1,8 @@
 import { useEffect, useId, type FormEvent, type KeyboardEvent } from 'react';
 import { Send } from 'lucide-react';
 import type { EndpointDescription } from '../../../main/contract/endpoints';
+import { CodeEditor } from '../../components/CodeEditor';
+import { isSubmitKey, languageForContentType } from '../../components/codeEditorLib';
 import { ACCEPTS, CONTENT_TYPES, EMPTY_CONSOLE, useEndpointsConsoleStore, type ConsoleContentType } from '../../state/endpointsConsoleStore';
 import { FieldError } from '../jobs/FieldMessage';
 import { ConsoleHistory, ConsoleResponse } from './ConsoleResponse';
@@ -37,8 +39,9 @@ function SampleNote({ endpoint, id }: { endpoint: string; id: string }) {
 }
 
 /**
- * Send one request to the endpoint and read the answer: content type, Accept, payload (prefilled
- * from the training data), target variant. Ctrl+Enter sends; the history restores a payload.
+ * Send one request to the endpoint and read the answer: content type, Accept, payload (a Monaco
+ * editor prefilled from the training data: JSON highlighted and checked, CSV and base64 as plain
+ * text), target variant. Ctrl+Enter sends; the history restores a payload.
  */
 export function TestConsole({ endpoint, description }: { endpoint: string; description: EndpointDescription }) {
   const draft = useEndpointsConsoleStore((s) => s.drafts[endpoint]) ?? EMPTY_CONSOLE;
@@ -60,12 +63,14 @@ export function TestConsole({ endpoint, description }: { endpoint: string; descr
     event.preventDefault();
     void send(endpoint);
   };
+  // Ctrl+Enter from any field of the form; the payload editor handles (and prevents) its own.
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    if (!event.defaultPrevented && isSubmitKey(event)) {
       event.preventDefault();
       void send(endpoint);
     }
   };
+  const payloadLabel = `Payload${draft.contentType === 'application/x-npy' ? ' (the .npy bytes as base64)' : ''}`;
 
   return (
     <div className="test-console" data-testid="test-console">
@@ -111,18 +116,22 @@ export function TestConsole({ endpoint, description }: { endpoint: string; descr
           </label>
         </div>
         <label htmlFor={`${base}-payload`} className="console-label">
-          Payload{draft.contentType === 'application/x-npy' ? ' (the .npy bytes as base64)' : ''}
+          {payloadLabel}
         </label>
-        <textarea
+        <CodeEditor
           id={`${base}-payload`}
-          className="console-payload"
-          rows={6}
-          spellCheck={false}
+          testId="console-payload"
+          ariaLabel={payloadLabel}
+          language={languageForContentType(draft.contentType)}
           value={draft.body}
+          onChange={(body) => edit(endpoint, { body })}
+          onSubmit={() => void send(endpoint)}
           placeholder={draft.contentType === 'application/json' ? '{"instances": [[200.0, 14, 0.85, 5]]}' : '200.0,14,0.85,5'}
-          onChange={(e) => edit(endpoint, { body: e.target.value })}
-          aria-invalid={bodyError ? true : undefined}
-          aria-describedby={[bodyError ? `${base}-payload-error` : null, `${base}-payload-hint`].filter(Boolean).join(' ')}
+          minLines={6}
+          maxLines={16}
+          tabMovesFocus
+          ariaInvalid={Boolean(bodyError)}
+          ariaDescribedBy={[bodyError ? `${base}-payload-error` : null, `${base}-payload-hint`].filter(Boolean).join(' ')}
         />
         <FieldError id={`${base}-payload-error`} message={bodyError} />
         <SampleNote endpoint={endpoint} id={`${base}-payload-hint`} />
