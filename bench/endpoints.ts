@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { createLathe, type Lathe } from '../main/app';
 import { signSigV4 } from '../main/compat/sigv4';
 import { pythonResourcesDir } from '../main/system/resources';
+import { buildServeImage, SERVE_IMAGE } from '../test/helpers/serveImage';
 
 const PYTHON = '/usr/bin/python3';
 const PAYLOAD = '200.0,14,0.85,5';
@@ -257,6 +258,35 @@ function signedHeaders(lathe: Lathe, route: string): Record<string, string> {
   return signSigV4({ method: 'POST', url: route, headers, body: Buffer.from(PAYLOAD) }, { secret: lathe.token, now: new Date(), region: 'us-east-1', service: 'sagemaker' }) as Record<string, string>;
 }
 
+/**
+ * The same model served by a Docker image (test/fixtures/serve-image, its own Python HTTP server):
+ * CreateEndpoint to InService with `workers` containers, then the load through Lathe's runtime wire.
+ */
+async function containerFigures(lathe: Lathe, modelDataUrl: string, workers: number, requests: number, warmup: number, expected: number): Promise<string[]> {
+  try {
+    await buildServeImage();
+  } catch (error) {
+    return [`  Docker image endpoint: not measured: ${(error as Error).message.split('\n')[0]}`];
+  }
+  const name = 'bench-container';
+  await lathe.router.invoke('endpoints.createModel', { ModelName: `${name}-model`, PrimaryContainer: { Image: SERVE_IMAGE, ModelDataUrl: modelDataUrl } });
+  await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: `${name}-config`, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${name}-model`, InitialInstanceCount: workers }] });
+  const started = performance.now();
+  lathe.endpoints.createEndpoint({ EndpointName: name, EndpointConfigName: `${name}-config` });
+  const endpoint = await until(() => lathe.endpoints.describeEndpoint(name), (e) => e.EndpointStatus !== 'Creating', `endpoint ${name}`);
+  const readyMs = performance.now() - started;
+  if (endpoint.EndpointStatus !== 'InService') return [`  Docker image endpoint: Failed: ${endpoint.FailureReason ?? ''}`];
+  const lines = [`  Docker image endpoint (${SERVE_IMAGE}, ${workers} containers, host network): CreateEndpoint → InService ${ms(readyMs)} ms`];
+  const route = `/endpoints/${name}/invocations`;
+  for (const concurrency of CONCURRENCIES) {
+    const phase = await load({ port: Number(new URL(lathe.url!).port), route, headers: signedHeaders(lathe, route), concurrency, warmup, requests });
+    checkAnswer('the Docker image endpoint', phase, expected);
+    lines.push(`  Docker image endpoint via Lathe  c=${String(concurrency).padEnd(2)}: ${rps(phase).toFixed(0).padStart(5)} req/s  total p50 ${ms(pct(phase.ms, 50))} ms p99 ${ms(pct(phase.ms, 99))} ms`);
+  }
+  lathe.endpoints.deleteEndpoint(name);
+  return lines;
+}
+
 const firstNumber = (body: string) => Number(body.trim().split(/[\n,]/)[0]);
 
 function checkAnswer(stack: string, phase: Phase, expected: number): void {
@@ -310,6 +340,8 @@ export async function endpointFigures(requests = Number(process.env.BENCH_ENDPOI
       if (i >= 50) consoleOverhead.push(answer.OverheadLatencyMs);
     }
 
+    const containerLines = await containerFigures(lathe, modelDataUrl, workers, requests, warmup, base.prediction);
+
     const gunicornRuns = new Map<number, Phase>();
     let gunicornWhy = '';
     try {
@@ -347,6 +379,7 @@ export async function endpointFigures(requests = Number(process.env.BENCH_ENDPOI
       `  xgboost in-process floor: Booster.predict on one row (DMatrix included), Python loop, 1 thread: p50 ${ms(floorP50)} ms p99 ${ms(pct(base.ms, 99))} ms, ${base.perSecond.toFixed(0)} calls/s per process (×${workers} processes: ${(base.perSecond * workers).toFixed(0)} calls/s)`,
       `  Lathe endpoints.invoke (test console, in-process, no HTTP) OverheadLatencyMs: p50 ${ms(pct(consoleOverhead, 50))} ms p99 ${ms(pct(consoleOverhead, 99))} ms (n=${consoleOverhead.length})`,
     );
+    lines.push(...containerLines);
     for (const concurrency of CONCURRENCIES) {
       const ours = latheRuns.get(concurrency)!;
       const theirs = gunicornRuns.get(concurrency);

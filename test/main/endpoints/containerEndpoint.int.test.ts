@@ -5,7 +5,7 @@
  * HTTP server with xgboost, nothing of Lathe's) built on lathe-python:local from scripts/docker.sh.
  * Docker missing is a failure with the reason, not a skip.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,11 @@ import type { Result } from '../../../main/contract/result';
 import { HOME_LABEL } from '../../../main/endpoints/containerWorker';
 import { pythonResourcesDir } from '../../../main/system/resources';
 import { seedModelPath, seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
+import { BASE_IMAGE, buildServeImage, SERVE_IMAGE } from '../../helpers/serveImage';
 
 const PYTHON = '/usr/bin/python3';
-const BASE = 'lathe-python:local';
-const IMAGE = 'lathe-test-serve:local';
-const FIXTURE = path.resolve(__dirname, '../../fixtures/serve-image');
+const BASE = BASE_IMAGE;
+const IMAGE = SERVE_IMAGE;
 const ctx = { transport: 'internal' as const, actor: 'ana' };
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 
@@ -57,20 +57,8 @@ const invoke = async (name: string, body: string) =>
 /** The worker containers Lathe runs for this test's home. */
 const workerContainers = async () => docker.listContainers({ all: true, filters: { label: [`${HOME_LABEL}=${lathe.home}`] } });
 
-async function buildFixtureImage(): Promise<void> {
-  try {
-    execFileSync('docker', ['image', 'inspect', BASE], { stdio: 'pipe' });
-  } catch (error) {
-    throw new Error(`Docker engine or the ${BASE} image is not available (run scripts/docker.sh): ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? (error as Error).message}`);
-  }
-  const stream = await docker.buildImage({ context: FIXTURE, src: ['Dockerfile', 'serve'] }, { t: IMAGE, networkmode: 'none', rm: true });
-  const events = await new Promise<Array<{ error?: string }>>((resolve, reject) => docker.modem.followProgress(stream, (error, output) => (error ? reject(error) : resolve(output as Array<{ error?: string }>))));
-  const failed = events.find((event) => event.error);
-  if (failed) throw new Error(`building ${IMAGE} failed: ${failed.error}`);
-}
-
 beforeAll(async () => {
-  await buildFixtureImage();
+  await buildServeImage(docker);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-container-endpoints-'));
   uploadSeedFraud(home);
   lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
