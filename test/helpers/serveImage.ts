@@ -5,11 +5,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 
 export const BASE_IMAGE = 'lathe-python:local';
 export const SERVE_IMAGE = 'lathe-test-serve:local';
-const FIXTURE = path.resolve(__dirname, '../fixtures/serve-image');
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/serve-image');
 
 export async function buildServeImage(docker: Docker = new Docker({ socketPath: '/var/run/docker.sock' })): Promise<void> {
   try {
