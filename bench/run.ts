@@ -9,6 +9,7 @@ import { downsampleFigures } from './downsample';
 import { endpointFigures } from './endpoints';
 import { trackingFigures } from './experiments';
 import { submitToFirstLine, tinyJobs } from './jobs';
+import { notebookFigures } from './notebooks';
 import { registryFigures } from './registry';
 import { runsTableFigures } from './runsTable';
 
@@ -94,6 +95,7 @@ const tracking = await trackingFigures();
 const runsTable = await runsTableFigures(Math.min(RUNS, 3));
 const registry = await registryFigures(Math.min(RUNS, 5));
 const endpoints = await endpointFigures();
+const notebooks = await notebookFigures(Math.min(RUNS, 5));
 process.stdout.write(
   [
     `Lathe bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
@@ -110,6 +112,7 @@ process.stdout.write(
     ...runsTable,
     ...registry,
     ...endpoints,
+    ...notebooks,
     '',
   ].join('\n'),
 );

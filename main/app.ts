@@ -42,6 +42,9 @@ import { Autoscaler } from './endpoints/autoscaler';
 import { EndpointCatalog } from './endpoints/catalog';
 import { TransformService } from './endpoints/transformService';
 import { EndpointStore } from './endpoints/endpointStore';
+import { registerNotebookHandlers } from './notebooks/notebookHandlers';
+import { NotebookService } from './notebooks/notebookService';
+import { JupyterProxy } from './server/jupyterProxy';
 
 export interface LatheOptions {
   /** The data folder (LATHE_HOME). Required: callers resolve the default with defaultHome(). */
@@ -89,6 +92,7 @@ export interface Lathe {
   readonly experiments: ExperimentsService;
   readonly registry: RegistryService;
   readonly endpoints: EndpointService;
+  readonly notebooks: NotebookService;
   /** Whether this Lathe runs the data folder's jobs (another one may hold runner.lock). */
   readonly runsJobs: boolean;
   readonly server: LoopbackServer | null;
@@ -227,6 +231,23 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
     );
     const transforms = new TransformService({ store, home: layout.home, objectStore: training.objectStore, model: (name) => endpoints.modelServer(name), processing });
     registerEndpointHandlers(router, catalog, endpoints, autoscaler, transforms);
+    const notebooks = new NotebookService({
+      home: layout.home,
+      bus,
+      logger: logger.child('notebooks'),
+      // A person's explicit choice (LATHE_PYTHON, Settings) even when it lacks packages: notebooks
+      // then say what to install into it, instead of quietly running another interpreter.
+      python: async () => {
+        const python = (await system.info()).python;
+        return (python.envs.find((env) => env.source === 'LATHE_PYTHON') ?? python.envs.find((env) => env.source === 'settings'))?.path ?? python.selected;
+      },
+      pythonPath: jobOptions.pythonPath,
+      latheEnv: serverEnv,
+      loopbackUrl: () => serving?.url ?? null,
+      env: options.env ?? process.env,
+    });
+    owned.add(notebooks);
+    registerNotebookHandlers(router, notebooks);
     registerCoreHandlers(router, {
       settings,
       events,
@@ -259,6 +280,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
           port: options.port ?? 0,
           staticDir: options.staticDir === undefined ? defaultStaticDir() : options.staticDir,
           adapters: [...sagemaker.adapters, new MlflowAdapter(experiments, logger.child('mlflow'))],
+          jupyter: new JupyterProxy({ route: (proxyToken, latheAuthorized) => notebooks.route(proxyToken, latheAuthorized), logger: logger.child('jupyter-proxy') }),
         }),
       );
       await server.start();
@@ -292,6 +314,7 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
       experiments,
       registry,
       endpoints,
+      notebooks,
       runsJobs: runJobs,
       server,
       sagemaker: { controlPlane: sagemaker.controlPlane, runtime: sagemaker.runtime },

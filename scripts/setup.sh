@@ -14,7 +14,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 command -v apt-get >/dev/null || die "this set-up script supports Debian and Ubuntu (apt-get not found); see README.md for the packages to install by hand"
 
-run_pkgs=(python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy jupyter-server python3-ipykernel)
+# python3-matplotlib(-inline): inline plots in notebook kernels (ipykernel's backend_inline); the
+# notebook tests draw one.
+run_pkgs=(python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-scipy jupyter-server python3-ipykernel python3-matplotlib python3-matplotlib-inline)
 # python3-flask and gunicorn: the bench's comparison model server (bench/endpointsFlask.py).
 test_pkgs=(chromium fonts-dejavu-core python3-boto3 python3-pytest python3-venv python3-pil xvfb python3-flask gunicorn)
 pkgs=("${run_pkgs[@]}")

@@ -6,6 +6,7 @@ import type { ArtifactListing, ArtifactPreview, Experiment, ExperimentChange, Me
 import type { ApprovalAuditEntry, EvaluationJob, GateCheck, GroupGates, ModelCard, ModelCardExport, ModelPackageDescription, ModelPackageGroupDescription, ModelPackageGroupSummary, ModelPackageSummary, RegistryChange, VersionEvidence } from './registry';
 import type { CapturedData, ShadowReport, TransformJobDescription, VariantMetricsReport } from './endpoints';
 import type { EndpointChange, EndpointConfigDescription, EndpointDescription, EndpointSummary, InvokeResult, ModelDescription } from './endpoints';
+import type { NotebookChange, NotebookEnvironment, NotebookRunResult, NotebookServerStatus, OpenedNotebook, WorkspaceEntry, WorkspaceListing } from './notebooks';
 import type { AppInfo, EventLogEntry, PythonEnv, Settings, SystemInfo } from './model';
 import type {
   AlgorithmInfo,
@@ -102,6 +103,18 @@ export const CHANNELS = [
   'autoscaling.describePolicies',
   'autoscaling.deletePolicy',
   'autoscaling.describeActivities',
+  'notebooks.environment',
+  'notebooks.server',
+  'notebooks.start',
+  'notebooks.stop',
+  'notebooks.list',
+  'notebooks.open',
+  'notebooks.save',
+  'notebooks.create',
+  'notebooks.rename',
+  'notebooks.delete',
+  'notebooks.upload',
+  'notebooks.run',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -188,9 +201,21 @@ export interface ChannelResponses {
   'autoscaling.describePolicies': { ScalingPolicies: Array<Record<string, unknown>>; NextToken?: string };
   'autoscaling.deletePolicy': Record<string, never>;
   'autoscaling.describeActivities': { ScalingActivities: Array<Record<string, unknown>>; NextToken?: string };
+  'notebooks.environment': NotebookEnvironment;
+  'notebooks.server': NotebookServerStatus;
+  'notebooks.start': NotebookServerStatus;
+  'notebooks.stop': NotebookServerStatus;
+  'notebooks.list': WorkspaceListing;
+  'notebooks.open': OpenedNotebook;
+  'notebooks.save': { Path: string; Modified: string };
+  'notebooks.create': WorkspaceEntry;
+  'notebooks.rename': WorkspaceEntry;
+  'notebooks.delete': { Path: string; TrashedTo: string };
+  'notebooks.upload': WorkspaceEntry;
+  'notebooks.run': NotebookRunResult;
 }
 
-export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed', 'endpoints.changed'] as const;
+export const EVENTS = ['system.changed', 'settings.changed', 'events.changed', 'jobs.changed', 'jobs.log', 'experiments.changed', 'registry.changed', 'endpoints.changed', 'notebooks.changed'] as const;
 
 export type EventName = (typeof EVENTS)[number];
 
@@ -203,6 +228,7 @@ export interface EventPayloads {
   'experiments.changed': ExperimentChange;
   'registry.changed': RegistryChange;
   'endpoints.changed': EndpointChange;
+  'notebooks.changed': NotebookChange;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels';
+import { createEntrySchema, emptySchema, listWorkspaceSchema, notebookPathSchema, renameEntrySchema, runNotebookSchema, saveNotebookSchema, uploadEntrySchema } from './notebookSchemas';
 import {
   createProcessingJobSchema,
   createTrainingJobSchema,
@@ -207,6 +208,26 @@ export const schemas = {
   'autoscaling.describePolicies': describePoliciesSchema,
   'autoscaling.deletePolicy': policyKeySchema,
   'autoscaling.describeActivities': describeActivitiesSchema,
+  /** The selected interpreter's notebook packages and kernelspecs, with the exact fix for what is missing. */
+  'notebooks.environment': emptySchema,
+  /** The Jupyter server's state (never starts it). */
+  'notebooks.server': emptySchema,
+  /** Starts the Jupyter server if it is not running; answers once it is ready or has failed. */
+  'notebooks.start': emptySchema,
+  'notebooks.stop': emptySchema,
+  /** One folder of the workspace: folders first, then by name. */
+  'notebooks.list': listWorkspaceSchema,
+  /** A notebook's JSON as on disk; a file that is not a notebook is refused with where it broke. */
+  'notebooks.open': notebookPathSchema,
+  /** Writes the notebook atomically; refused when the file changed on disk since ExpectedModified. */
+  'notebooks.save': saveNotebookSchema,
+  'notebooks.create': createEntrySchema,
+  'notebooks.rename': renameEntrySchema,
+  /** Moves the entry to Lathe's trash (never deletes outright). */
+  'notebooks.delete': notebookPathSchema,
+  'notebooks.upload': uploadEntrySchema,
+  /** Runs every code cell top to bottom in a fresh kernel; stops at the first error. */
+  'notebooks.run': runNotebookSchema,
 } satisfies Record<Channel, z.ZodType>;
 
 export type Schemas = typeof schemas;

@@ -12,6 +12,7 @@ import { safeDecodeURIComponent } from '../util/text';
 import { cookieName, isAllowedOrigin, isLoopbackHost, presentedToken, tokensEqual } from './auth';
 import { rendererCsp, resolveStatic } from './staticFiles';
 import type { WireAdapter } from './wire';
+import { isJupyterPath, type JupyterProxy } from './jupyterProxy';
 
 export interface LoopbackServerOptions {
   router: Router;
@@ -23,6 +24,8 @@ export interface LoopbackServerOptions {
   /** The built renderer (out/renderer) for browser mode; null serves the API only. */
   staticDir?: string | null;
   adapters?: WireAdapter[];
+  /** /jupyter/ (HTTP and WebSocket) forwarded to the notebook server (main/server/jupyterProxy.ts). */
+  jupyter?: JupyterProxy;
   /** Milliseconds since the epoch; injectable so tests can expire launch codes. */
   clock?: () => number;
 }
@@ -156,6 +159,7 @@ export class LoopbackServer {
     if (refusal) return sendJson(res, refusal.status, fail('permission-denied', refusal.message));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+    if (this.options.jupyter && isJupyterPath(url.pathname)) return this.options.jupyter.handleRequest(req, res, this.authorized(req));
 
     const adapter = this.options.adapters?.find((a) => a.matches(method, url.pathname, req.headers));
     if (adapter) {
@@ -261,6 +265,7 @@ export class LoopbackServer {
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refusal = this.refuse(req);
+    if (!refusal && this.options.jupyter && isJupyterPath(url.pathname)) return this.options.jupyter.handleUpgrade(req, socket, head, this.authorized(req));
     const status = refusal ? refusal.status : !this.authorized(req) ? 401 : url.pathname !== '/api/ws' ? 404 : 0;
     if (status !== 0) {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -298,6 +303,7 @@ export class LoopbackServer {
 
   async dispose(): Promise<void> {
     this.eventSubscription?.dispose();
+    this.options.jupyter?.dispose();
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
     await new Promise<void>((resolve) => {

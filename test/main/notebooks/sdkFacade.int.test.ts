@@ -1,8 +1,7 @@
 /**
- * The seed POC through `lathe.sagemaker`, for real: the code cells of
- * test/fixtures/notebooks/seed-poc/seed-poc.ipynb (sections 1, 2, 3, 5 and 6, only the imports and
- * the autoscaling client's endpoint_url changed) run top to bottom as one script with Debian's
- * Python against an in-process Lathe, and leave a Completed script-mode job with the seed's
+ * The seed POC through `lathe.sagemaker`, for real: test/fixtures/notebooks/seed-poc/seed-poc.ipynb
+ * (sections 1, 2, 3, 5 and 6, only the imports and the autoscaling client's endpoint_url changed)
+ * run top to bottom by notebooks.run in a kernel of Lathe's Jupyter server, and leave a Completed script-mode job with the seed's
  * hyperparameters, an Approved version in FraudDetectionModels, fraud-detection-prod InService
  * answering what xgboost itself predicts from the job's model, and its scaling target. Then the
  * facade's other paths on the same Lathe: the built-in algorithm (no entry_point), a failing
@@ -56,13 +55,15 @@ function python(script: string, cwd: string, extraEnv: Record<string, string> = 
   );
 }
 
-/** The notebook's code cells, in order, as one script. */
-function notebookScript(file: string): string {
-  const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string[] | string }> };
+/** What the notebook's code cells printed, as saved in the file by notebooks.run (stream text and plain results). */
+function notebookOutput(file: string): string {
+  const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; outputs?: Array<{ output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }> }> };
+  const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join('') : (value ?? ''));
   return notebook.cells
     .filter((cell) => cell.cell_type === 'code')
-    .map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source))
-    .join('\n\n');
+    .flatMap((cell) => cell.outputs ?? [])
+    .map((output) => (output.output_type === 'stream' ? text(output.text) : text(output.data?.['text/plain'])))
+    .join('\n');
 }
 
 const ctx = { transport: 'internal' as const, actor: 'test' };
@@ -70,17 +71,19 @@ const ctx = { transport: 'internal' as const, actor: 'test' };
 beforeAll(async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-sdk-facade-'));
   lathe = await createLathe({ home, serve: true, staticDir: null, background: false, stopJobsOnDispose: true, stopGraceSeconds: 1, env: { ...process.env, LATHE_PYTHON: PYTHON } });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'lathe-test-seed-poc-'));
+  // The notebook in the workspace, run top to bottom by Lathe's notebook API in a real kernel of a
+  // real Jupyter server (its kernels get LATHE_URL, LATHE_TOKEN and the AWS_* variables from Lathe).
+  work = path.join(home, 'workspace', 'seed-poc');
   fs.cpSync(FIXTURE, work, { recursive: true });
-  const ran = await python(notebookScript(path.join(work, 'seed-poc.ipynb')), work);
-  seedOutput = ran.output;
-  if (ran.code !== 0) throw new Error(`the seed POC failed (exit ${ran.code}):\n${ran.output}`);
-}, 360_000);
+  const run = await lathe.router.invoke('notebooks.run', { Path: 'seed-poc/seed-poc.ipynb', TimeoutSeconds: 600 });
+  seedOutput = notebookOutput(path.join(work, 'seed-poc.ipynb'));
+  if (run.Status !== 'ok') throw new Error(`the seed POC notebook ended ${run.Status}: ${JSON.stringify(run.Error)}\n${seedOutput}`);
+  expect(run).toMatchObject({ Cells: run.Executed, Saved: true });
+}, 480_000);
 
 afterAll(async () => {
   await lathe?.dispose();
   if (lathe) fs.rmSync(lathe.home, { recursive: true, force: true });
-  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('the seed POC notebook through lathe.sagemaker', () => {
