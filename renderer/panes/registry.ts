@@ -4,11 +4,12 @@
  * are listed.
  */
 import { lazy, type ComponentType } from 'react';
-import { FlaskConical, House, ListChecks, Package, Rocket, Settings, type LucideIcon } from 'lucide-react';
+import { FlaskConical, House, ListChecks, NotebookPen, Package, Rocket, Settings, type LucideIcon } from 'lucide-react';
 import { HomePane } from './HomePane';
 import { SettingsPane } from './SettingsPane';
 
 // Home opens first and stays in the main bundle; the other work panes load when first opened.
+const NotebooksPane = lazy(() => import('./NotebooksPane').then((module) => ({ default: module.NotebooksPane })));
 const JobsPane = lazy(() => import('./JobsPane').then((module) => ({ default: module.JobsPane })));
 const ExperimentsPane = lazy(() => import('./ExperimentsPane').then((module) => ({ default: module.ExperimentsPane })));
 const RegistryPane = lazy(() => import('./RegistryPane').then((module) => ({ default: module.RegistryPane })));
@@ -25,6 +26,7 @@ export interface PaneDefinition {
 
 export const PANES = [
   { id: 'home', title: 'Home', icon: House, component: HomePane, placement: 'top' },
+  { id: 'notebooks', title: 'Notebooks', icon: NotebookPen, component: NotebooksPane, placement: 'top' },
   { id: 'jobs', title: 'Jobs', icon: ListChecks, component: JobsPane, placement: 'top' },
   { id: 'experiments', title: 'Experiments', icon: FlaskConical, component: ExperimentsPane, placement: 'top' },
   { id: 'registry', title: 'Registry', icon: Package, component: RegistryPane, placement: 'top' },

@@ -12,6 +12,8 @@ import { useEventsStore } from './eventsStore';
 import { useExperimentsStore } from './experimentsStore';
 import { useJobDetailStore } from './jobDetailStore';
 import { useJobsStore } from './jobsStore';
+import { useNotebookDocsStore } from './notebooksDocStore';
+import { useNotebooksStore } from './notebooksStore';
 import { useRegistryStore } from './registryStore';
 import { useRegistryVersionStore } from './registryVersionStore';
 import { useSettingsStore } from './settingsStore';
@@ -94,6 +96,10 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
       useRegistryVersionStore.getState().registryChanged(change);
     }),
     bridge.on('endpoints.changed', (change) => useEndpointsStore.getState().endpointChanged(change)),
+    bridge.on('notebooks.changed', (change) => {
+      useNotebooksStore.getState().notebooksChanged(change);
+      useNotebookDocsStore.getState().notebookChanged(change);
+    }),
     connection.onChange((state) => {
       useConnectionStore.getState().changed(state);
       if (state === 'reconnecting') lost = true;
@@ -103,6 +109,7 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
         reloadJobs();
         reloadRegistry();
         reloadEndpoints();
+        if (useNotebooksStore.getState().loaded) void useNotebooksStore.getState().refresh();
       }
     }),
     watchTheme(),
