@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { fail } from '../contract/result';
 import type { Logger } from '../log/logger';
 import { APP_PROTOCOL_ORIGIN } from './auth';
+import { safeDecodeURIComponent } from '../util/text';
 
 /** Where a request goes, as the notebooks service decides from the credential it presents. */
 export type JupyterRoute = { kind: 'server'; port: number; token: string } | { kind: 'not-running'; state: string } | { kind: 'unauthorized' };
@@ -44,7 +45,7 @@ export function forwardedPath(rawUrl: string): string {
   const kept = rawUrl
     .slice(at + 1)
     .split('&')
-    .filter((part) => part !== '' && part.split('=')[0] !== 'token');
+    .filter((part) => part !== '' && safeDecodeURIComponent(part.split('=')[0]!.replace(/\+/g, ' ')) !== 'token');
   return kept.length > 0 ? `${rawUrl.slice(0, at)}?${kept.join('&')}` : rawUrl.slice(0, at);
 }
 
@@ -53,6 +54,9 @@ function forwardedHeaders(req: IncomingMessage, port: number, token: string): ht
   for (const [name, value] of Object.entries(req.headers)) if (!DROPPED_REQUEST.has(name) && value !== undefined) headers[name] = value;
   headers.host = `127.0.0.1:${port}`;
   headers.authorization = `token ${token}`;
+  // A body without a length came chunked: say so upstream, or Node writes it raw onto a pooled
+  // socket (for GET, HEAD, DELETE, OPTIONS), where it would read as a second, smuggled request.
+  if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   return headers;
 }
 
@@ -158,13 +162,19 @@ export class JupyterProxy {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return;
     }
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     socket.setNoDelay(true);
     const headers = forwardedHeaders(req, route.port, route.token);
+    delete headers['transfer-encoding'];
     headers.connection = 'Upgrade';
-    headers.upgrade = req.headers.upgrade ?? 'websocket';
+    headers.upgrade = 'websocket';
     const upstream = http.request({ host: '127.0.0.1', port: route.port, method: req.method, path: forwardedPath(req.url ?? '/'), headers });
     const close = () => socket.destroy();
     socket.on('error', close);
+    socket.on('close', () => upstream.destroy());
     upstream.on('upgrade', (answer, upSocket, upHead) => {
       upSocket.setNoDelay(true);
       this.upstreams.add(upSocket);
@@ -185,14 +195,10 @@ export class JupyterProxy {
       socket.on('close', end);
     });
     upstream.on('response', (answer) => {
-      // Jupyter refused the upgrade (an unknown kernel: 404): pass its answer on, cookies left out.
-      const lines = [`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}`];
-      for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
-        const name = (answer.rawHeaders[i] as string).toLowerCase();
-        if (!DROPPED_RESPONSE.has(name)) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
-      }
-      socket.write(lines.join('\r\n') + '\r\nConnection: close\r\n\r\n');
-      answer.pipe(socket);
+      // Jupyter refused the upgrade (an unknown kernel: 404), or answered it as a page: its status
+      // only. A body could be a page that carries Jupyter's token.
+      answer.resume();
+      socket.end(`HTTP/1.1 ${answer.statusCode ?? 502} ${answer.statusMessage ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
     upstream.on('error', (error) => {
       this.options.logger.warn(`proxying a WebSocket to the notebook server failed: ${error.message}`);

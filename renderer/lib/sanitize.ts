@@ -22,16 +22,18 @@ purify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-// Inline styles stay (tables are styled with them) unless they could load something.
-const LOADS = /url\s*\(|image-set|@import|expression\s*\(|\\/i;
+// Inline styles stay (tables are styled with them) unless they could load something, or lift an
+// output out of its box over the app (position: fixed or sticky).
+const LOADS = /url\s*\(|image-set|@import|expression\s*\(|\\|position\s*:\s*(fixed|sticky)/i;
 purify.addHook('uponSanitizeAttribute', (_node, data) => {
   if (data.attrName === 'style' && LOADS.test(data.attrValue)) data.keepAttr = false;
 });
 
 const CONFIG: Config = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'option', 'link', 'meta', 'base', 'audio', 'video', 'source', 'track'],
-  FORBID_ATTR: ['srcset', 'action', 'formaction', 'ping', 'autofocus'],
+  FORBID_TAGS: ['style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'option', 'link', 'meta', 'base', 'audio', 'video', 'source', 'track', 'map', 'area'],
+  // background (on tables) would load from our own origin; map/area links would navigate the app.
+  FORBID_ATTR: ['srcset', 'action', 'formaction', 'ping', 'autofocus', 'background'],
   ALLOW_DATA_ATTR: false,
   SANITIZE_NAMED_PROPS: true,
 };

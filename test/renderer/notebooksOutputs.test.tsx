@@ -67,6 +67,19 @@ describe('Notebooks pane: outputs', () => {
     expect((window as unknown as Record<string, unknown>).__pwned).toBeUndefined();
   });
 
+  it('keeps an output in its box and off our origin: no fixed positioning, no table backgrounds, no image-map links', async () => {
+    const html = [
+      '<div style="position:fixed;inset:0;z-index:99999;color:red">Sign in again</div>',
+      '<table background="/jupyter/api/contents"><tr><td background="/api/call/app.info">x</td></tr></table>',
+      '<map name="m"><area href="http://example.com" shape="rect" coords="0,0,9,9"></map>',
+    ].join('');
+    const outputs = await showOutputs([display({ 'text/html': html, 'text/plain': 'overlay' })]);
+    const shown = within(outputs).getByTestId('output-display_data');
+    expect(shown.textContent).toContain('Sign in again');
+    expect(shown.querySelector('[style]')).toBeNull();
+    expect(shown.querySelector('[background], map, area')).toBeNull();
+  });
+
   it('falls back to plain text when the HTML is nothing but a script (a widget Lathe will not run)', async () => {
     const outputs = await showOutputs([display({ 'text/html': '<script>require(["plotly"])</script>', 'text/plain': 'Figure({...})' })]);
     expect(outputs.querySelector('script')).toBeNull();

@@ -52,3 +52,15 @@ def test_the_installed_jupyter_server_kernel_handler_is_wrapped_once():
         assert getattr(handler.open, "_lathe_nodelay", False), f"{module_name}.{class_name}.open is not wrapped"
         assert not getattr(handler.open.__wrapped__, "_lathe_nodelay", False)
     assert found, "no kernel WebSocket handler in this jupyter_server"
+
+
+def test_the_token_is_the_servers_and_not_its_kernels():
+    from traitlets.config import Config
+
+    module = load_config()
+    config = Config()
+    environ = {"JUPYTER_TOKEN": "secret", "LATHE_URL": "http://127.0.0.1:1"}
+    assert module.keep_token_from_kernels(config, environ) is True
+    assert config.ServerApp.token == "secret"
+    assert environ == {"LATHE_URL": "http://127.0.0.1:1"}
+    assert module.keep_token_from_kernels(Config(), {}) is False

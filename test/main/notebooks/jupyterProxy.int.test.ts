@@ -4,6 +4,9 @@
  * kernel control through it: interrupt, restart, a kernel that crashes.
  */
 import type http from 'node:http';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Lathe } from '../../../main/app';
@@ -112,6 +115,48 @@ describe('the /jupyter/ proxy', () => {
     const fromApp = await get('/jupyter/api/kernels', { authorization: `token ${status.Token}`, origin: 'app://lathe' });
     expect(fromApp.status).toBe(200);
     expect(fromApp.headers['access-control-allow-origin']).toBe('app://lathe');
+  });
+});
+
+/** Writes `request` raw to the loopback server and reads until it closes or goes quiet. */
+function raw(request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(lathe.url!);
+    const socket = net.connect(Number(url.port), '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.setTimeout(3000, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('close', () => {
+      seen.push(text);
+      resolve(text);
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('the /jupyter/ proxy against crafted requests', () => {
+  it("answers a page asked for as a WebSocket upgrade with its status only (Jupyter's page holds its token), and refuses other upgrades", async () => {
+    const host = new URL(lathe.url!).host;
+    const page = await raw(`GET /jupyter/tree HTTP/1.1\r\nHost: ${host}\r\nAuthorization: token ${status.Token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    expect(page).toMatch(/^HTTP\/1\.1 \d{3} /);
+    expect(page).toContain('Content-Length: 0');
+    expect(page).not.toContain('<html');
+    const h2c = await raw(`GET /jupyter/api/status HTTP/1.1\r\nHost: ${host}\r\nAuthorization: token ${status.Token}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`);
+    expect(h2c).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it('sends a chunked body on as chunked, so it cannot be read upstream as a second request', async () => {
+    const host = new URL(lathe.url!).host;
+    const smuggled = `GET /jupyter/api/smuggled HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const body = `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+    const answer = await raw(`DELETE /jupyter/api/kernels/not-a-kernel HTTP/1.1\r\nHost: ${host}\r\nAuthorization: token ${status.Token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}`);
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    // Jupyter saw no second request: a smuggled one would be in its log as a 404 of its own.
+    const probe = await get('/jupyter/api/after-the-probe', { authorization: `token ${status.Token}` });
+    expect(probe.status).toBe(404);
+    const log = () => fs.readFileSync(path.join(lathe.home, 'logs', 'jupyter-server.log'), 'utf8');
+    await until(log, (text) => text.includes('after-the-probe'), 'the probe in the server log');
+    expect(log()).not.toContain('/jupyter/api/smuggled');
   });
 });
 

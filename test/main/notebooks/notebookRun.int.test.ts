@@ -66,11 +66,12 @@ describe('notebooks.run', () => {
   });
 
   it("runs in the notebook's folder, with the lathe SDK pointed at this Lathe", async () => {
-    write('team/ana/sdk.ipynb', notebook([code("import os, lathe\nfrom lathe.tracking import _http\nprint(os.getcwd())\nprint(os.environ['LATHE_URL'])\nprint(lathe.__file__)\nopen('made-here.txt', 'w').write('x')")]));
+    write('team/ana/sdk.ipynb', notebook([code("import os, lathe\nfrom lathe.tracking import _http\nprint(os.getcwd())\nprint(os.environ['LATHE_URL'])\nprint(lathe.__file__)\nprint('JUPYTER_TOKEN' in os.environ)\nopen('made-here.txt', 'w').write('x')")]));
     const result = await lathe.router.invoke('notebooks.run', { Path: 'team/ana/sdk.ipynb' });
     expect(result).toMatchObject({ Status: 'ok', Cells: 1, Executed: 1, Saved: true });
     const out = JSON.parse(fs.readFileSync(ws('team/ana/sdk.ipynb'), 'utf8')).cells[0].outputs[0].text;
-    expect(out).toEqual([`${ws('team/ana')}\n`, `${lathe.url}\n`, expect.stringMatching(/resources\/python\/lathe\/__init__\.py\n$/)]);
+    // The kernel has Lathe's address, and not the key to the Jupyter server that runs it.
+    expect(out).toEqual([`${ws('team/ana')}\n`, `${lathe.url}\n`, expect.stringMatching(/resources\/python\/lathe\/__init__\.py\n$/), 'False\n']);
     expect(fs.existsSync(ws('team/ana/made-here.txt'))).toBe(true);
   });
 

@@ -44,3 +44,19 @@ def install_nodelay():
 
 
 install_nodelay()
+
+
+def keep_token_from_kernels(config, environ):
+    """The server's token, taken out of the environment its kernels inherit: a cell that prints
+    ``os.environ`` must not find the key to the server (the proxy token Lathe hands out is meant to
+    be good for /jupyter/ only). Returns whether there was one."""
+    token = environ.pop("JUPYTER_TOKEN", None)
+    if token:
+        config.ServerApp.token = token
+    return bool(token)
+
+
+try:
+    keep_token_from_kernels(c, __import__("os").environ)  # noqa: F821 (c: the config object jupyter_server gives this file)
+except NameError:  # imported by a test, not loaded by jupyter_server
+    pass
