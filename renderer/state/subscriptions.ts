@@ -5,6 +5,7 @@
  */
 import type { LatheBridge } from '../../main/contract/bridge';
 import type { Connection } from '../api/client';
+import { closeNotebookKernels } from '../panes/notebooks/kernelOwner';
 import { useAppInfoStore } from './appInfoStore';
 import { useConnectionStore } from './connectionStore';
 import { useEndpointsStore } from './endpointsStore';
@@ -113,6 +114,8 @@ export function startWorkbench(bridge: LatheBridge, connection: Connection): () 
       }
     }),
     watchTheme(),
+    // The open notebooks' kernel connections (their sessions keep running on the server).
+    closeNotebookKernels,
   ];
   void loadAll();
   return () => {

@@ -157,6 +157,8 @@ export class FakeKernel implements NotebookKernel {
   restarts = 0;
   shutdowns = 0;
   disposed = false;
+  /** While a cell runs: sends it an output message now (a cell that streams as it goes). */
+  emit: ((message: KernelMessage) => void) | null = null;
   private current: KernelStatus = 'idle';
   private count = 0;
   private readonly listeners = new Set<(status: KernelStatus) => void>();
@@ -184,8 +186,10 @@ export class FakeKernel implements NotebookKernel {
     this.executed.push(code);
     this.setStatus('busy');
     const count = ++this.count;
+    this.emit = onMessage;
     const { messages, status = 'ok' } = await this.script(code, count);
     for (const message of messages) onMessage(message);
+    this.emit = null;
     this.setStatus('idle');
     return { status, executionCount: count };
   }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { Skull, TriangleAlert } from 'lucide-react';
+import { RotateCcw, Skull, TriangleAlert } from 'lucide-react';
 import { ErrorState } from '../../components/ErrorState';
 import { useNotebookDocsStore, type NotebookDoc } from '../../state/notebooksDocStore';
 import { useNotebooksStore } from '../../state/notebooksStore';
@@ -63,8 +63,8 @@ export function NotebookEditor({ path, active }: { path: string; active: boolean
   const serverBusy = useNotebooksStore((s) => s.serverBusy);
   const startServer = useNotebooksStore((s) => s.startServer);
   const specs = useNotebooksStore((s) => s.environment?.Kernelspecs);
-  const kernel = useNotebookKernel(path);
-  const runner = useNotebookRunner(path, kernel);
+  useNotebookKernel(path);
+  const runner = useNotebookRunner(path);
   const [confirm, setConfirm] = useState<'restart' | 'reload' | null>(null);
   const askRestart = useCallback(() => setConfirm('restart'), []);
   const commands = useNotebookCommands(path, runner, askRestart);
@@ -132,6 +132,12 @@ export function NotebookEditor({ path, active }: { path: string; active: boolean
           <button type="button" className="button button-small button-primary" onClick={() => void runner.restart()}>
             Restart kernel
           </button>
+        </div>
+      )}
+      {(doc.kernel === 'restarting' || doc.kernel === 'connecting') && doc.kernelError && (
+        <div className="notice nb-banner" role="status" data-testid="kernel-auto-restart">
+          <RotateCcw size={15} aria-hidden="true" />
+          <p>{doc.kernelError}</p>
         </div>
       )}
       {doc.kernel === 'disconnected' && doc.kernelError && (

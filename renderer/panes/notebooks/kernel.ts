@@ -2,7 +2,7 @@
  * What the Notebooks pane needs from a Jupyter kernel, as an interface: the real one is
  * @jupyterlab/services through Lathe's /jupyter/ proxy (jupyterKernel.ts, loaded when first used);
  * tests inject their own with setKernelConnector. A connection is a disposable resource owned by
- * useNotebookKernel, never state.
+ * kernelOwner (while the notebook's tab is open), never state.
  */
 
 export type KernelStatus = 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected';
