@@ -55,6 +55,32 @@ async function kernelFigures(target: Target, n: number, warmup: number): Promise
   return { readyMs, trips };
 }
 
+/** From kernel.interrupt() on a running `time.sleep(60)` cell to its KeyboardInterrupt reply, `n` times. */
+async function interruptFigures(target: Target, n: number): Promise<number[]> {
+  const settings = nodeServerSettings(target.url, target.token);
+  const { KernelAPI } = jupyterServices();
+  const model = await KernelAPI.startNew({ name: 'python3' }, settings);
+  const kernel: KernelConnection = connectKernel(model, settings);
+  const samples: number[] = [];
+  try {
+    await kernel.info;
+    for (let i = 0; i < n; i++) {
+      const future = kernel.requestExecute({ code: 'import time\ntime.sleep(60)' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const t = performance.now();
+      await kernel.interrupt();
+      const reply = await future.done.catch((error: unknown) => ({ content: { status: 'error', ename: String(error) } }));
+      const content = reply.content as { status: string; ename?: string };
+      if (content.ename !== 'KeyboardInterrupt') throw new Error(`the interrupted cell answered ${JSON.stringify(content)}`);
+      samples.push(performance.now() - t);
+    }
+  } finally {
+    kernel.dispose();
+    await KernelAPI.shutdownKernel(model.id, settings).catch(() => undefined);
+  }
+  return samples;
+}
+
 /** A stock jupyter_server, started the way its documentation says, without Lathe's config. */
 async function stockServer(workspace: string): Promise<{ target: Target; readyMs: number; child: ChildProcess }> {
   const port = await freePort();
@@ -107,6 +133,7 @@ export async function notebookFigures(runs = Number(process.env.BENCH_RUNS ?? 5)
     const firstKernel = { lathe: [] as number[], stock: [] as number[] };
     const kernelReady = { proxy: [] as number[], direct: [] as number[], stock: [] as number[] };
     const roundTrips = { proxy: [] as number[], direct: [] as number[], stock: [] as number[] };
+    const interrupts: number[] = [];
     for (let run = 0; run < runs; run++) {
       const n = run === 0 ? trips : 20;
       const status = await lathe.router.invoke('notebooks.start');
@@ -115,6 +142,7 @@ export async function notebookFigures(runs = Number(process.env.BENCH_RUNS ?? 5)
       const proxyTarget = { url: status.Url!, token: status.Token! };
       const directTarget = { url: status.DirectUrl!, token: jupyterToken(status.Pid!) };
       firstKernel.lathe.push((await kernelFigures(proxyTarget, 0, 0)).readyMs);
+      if (run === 0) interrupts.push(...(await interruptFigures(proxyTarget, 5)));
       const order = run % 2 === 0 ? (['proxy', 'direct'] as const) : (['direct', 'proxy'] as const);
       for (const way of order) {
         const figures = await kernelFigures(way === 'proxy' ? proxyTarget : directTarget, n, 20);
@@ -144,6 +172,7 @@ export async function notebookFigures(runs = Number(process.env.BENCH_RUNS ?? 5)
       line('1+1 round trip, through Lathe /jupyter/ proxy (TCP_NODELAY)', roundTrips.proxy),
       line('1+1 round trip, Lathe server direct (TCP_NODELAY)', roundTrips.direct),
       line('1+1 round trip, stock jupyter_server direct (no TCP_NODELAY)', roundTrips.stock),
+      line('interrupt a time.sleep(60) cell → its KeyboardInterrupt reply (proxy)', interrupts),
       `  ratio stock / Lathe proxy (1+1 median): ${(median(roundTrips.stock) / median(roundTrips.proxy)).toFixed(1)}×`,
     ];
   } finally {
