@@ -151,7 +151,9 @@ describe('CodeEditor with Web Workers', () => {
     expect(onChange).toHaveBeenCalledWith('typed in Monaco');
 
     act(() => useWorkbenchStore.setState({ resolvedTheme: 'light' }));
-    expect(screen.getByTestId('monaco-stub').dataset.theme).toBe('vs');
+    // The store subscription is attached by a passive effect of the lazily mounted view; on a busy
+    // machine that effect may still be pending here, so wait for the re-render rather than assume it.
+    await waitFor(() => expect(screen.getByTestId('monaco-stub').dataset.theme).toBe('vs'));
     // Escape in Monaco is the editor's, not a pane's "back".
     const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true });
     monaco.dispatchEvent(escape);
