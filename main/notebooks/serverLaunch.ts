@@ -48,6 +48,8 @@ export interface EnvSpec {
   lathe: Record<string, string>;
   /** Connection files and the server's info file (which holds the token): kept inside LATHE_HOME. */
   runtimeDir: string;
+  /** The process the server watches, and stops with (default: this one). */
+  parentPid?: number;
 }
 
 /**
@@ -69,6 +71,8 @@ export function serverEnv(spec: EnvSpec): Record<string, string> {
     PYTHONUNBUFFERED: '1',
     PYTHONPATH: [spec.pythonPath, spec.base.PYTHONPATH].filter(Boolean).join(path.delimiter),
     [MARKER_VARIABLE]: spec.marker,
+    // The server stops itself and its kernels once this process is gone (jupyter_server_config.py).
+    LATHE_PARENT_PID: String(spec.parentPid ?? process.pid),
     ...spec.lathe,
     ...(latheToken
       ? { AWS_ACCESS_KEY_ID: 'lathe', AWS_SECRET_ACCESS_KEY: latheToken, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' }

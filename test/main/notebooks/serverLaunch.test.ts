@@ -35,11 +35,14 @@ describe('how a Jupyter server is started', () => {
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
       [MARKER_VARIABLE]: 'm1',
+      // The server stops with its kernels when this process is gone.
+      LATHE_PARENT_PID: String(process.pid),
     });
     // ipykernel picks its inline backend itself when none is set.
     expect(env.MPLBACKEND).toBeUndefined();
     const offline = serverEnv({ base: {}, token: 'jt', marker: 'm', pythonPath: '/r', lathe: {}, runtimeDir: '/x' });
     expect(offline.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(serverEnv({ base: {}, token: 'jt', marker: 'm', pythonPath: '/r', lathe: {}, runtimeDir: '/x', parentPid: 4242 }).LATHE_PARENT_PID).toBe('4242');
   });
 
   it('prints a command to paste, with the token left as a placeholder', () => {

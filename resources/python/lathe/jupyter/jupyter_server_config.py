@@ -56,7 +56,37 @@ def keep_token_from_kernels(config, environ):
     return bool(token)
 
 
+def watch_parent(environ, interval=1.0, getppid=None, stop=None):
+    """A server whose Lathe is gone (SIGKILLed, crashed) stops, with its kernels, instead of running
+    on with nobody to use it: Lathe names its own pid in LATHE_PARENT_PID, and a daemon thread
+    sends this process SIGTERM, which jupyter_server answers by shutting its kernels down, once
+    its parent is another process. Returns the thread, or None when there is no parent to watch."""
+    import os
+    import signal
+    import threading
+    import time
+
+    expected = environ.get("LATHE_PARENT_PID", "")
+    if not expected.isdigit():
+        return None
+    getppid = getppid or os.getppid
+    stop = stop or (lambda: os.kill(os.getpid(), signal.SIGTERM))
+
+    def run():
+        while getppid() == int(expected):
+            time.sleep(interval)
+        import sys
+
+        sys.stderr.write("Lathe (pid %s) is gone; stopping this server and its kernels\n" % expected)
+        stop()
+
+    thread = threading.Thread(target=run, name="lathe-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 try:
     keep_token_from_kernels(c, __import__("os").environ)  # noqa: F821 (c: the config object jupyter_server gives this file)
+    watch_parent(__import__("os").environ)
 except NameError:  # imported by a test, not loaded by jupyter_server
     pass
