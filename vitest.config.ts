@@ -12,6 +12,8 @@ export default defineConfig({
           include: ['test/main/**/*.test.ts', 'test/electron/**/*.test.ts'],
           exclude: ['**/*.int.test.ts'],
           environment: 'node',
+          // Generous: CI runs every project at once on two cores; speed is measured in bench/.
+          testTimeout: 20_000,
         },
       },
       {
@@ -19,8 +21,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/main/**/*.int.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Python, Jupyter and Docker under the load of every project running at once.
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -29,6 +32,9 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          setupFiles: ['test/renderer/setup.ts'],
+          // Lazy panes and chunks (recharts, Monaco stubs) load slowly when every project runs at once.
+          testTimeout: 30_000,
         },
       },
       {
@@ -39,6 +45,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // count() and getAttribute() do not wait as locators do: expect.poll does, for this long.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

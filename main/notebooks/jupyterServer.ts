@@ -234,7 +234,7 @@ export class NotebookServer {
     // No longer `ready`: the proxy and the runner must not reach for its port meanwhile.
     if (!giveUp) this.setState('starting');
     await this.exited;
-    this.killLeftovers([]);
+    await this.killLeftovers([]);
     if (giveUp) {
       const minutes = Math.round((this.deps.restartWindowMs ?? 5 * 60_000) / 60_000);
       return this.fail(`the Jupyter server stopped on its own ${this.crashes.length} times within ${minutes} min (last: it ${how}); Lathe stopped restarting it. Start it again when the cause is fixed; its last output is below`);
@@ -250,7 +250,7 @@ export class NotebookServer {
     this.stopping ??= (async () => {
       const child = this.child;
       if (child) await this.terminate(child);
-      else this.killLeftovers([]);
+      else await this.killLeftovers([]);
       await this.starting?.catch(() => undefined);
       this.proxyToken = '';
       this.failureReason = undefined;
@@ -275,13 +275,17 @@ export class NotebookServer {
       signalTree(pid, 'SIGKILL');
       await Promise.race([this.exited, sleep(2_000)]);
     }
-    this.killLeftovers(tree);
+    await this.killLeftovers(tree);
   }
 
-  private killLeftovers(tree: number[]): void {
+  /** SIGKILLs what the server left (kernels, their children) and waits, up to 2 s, until it is gone. */
+  private async killLeftovers(tree: number[]): Promise<void> {
     const left = (this.marker ? markedProcesses(MARKER_VARIABLE, this.marker) : null) ?? tree;
     for (const pid of left) if (isAlive(pid)) signalTree(pid, 'SIGKILL');
-    if (left.length > 0) this.deps.logger.info(`killed ${left.length} process(es) the Jupyter server left behind`);
+    if (left.length === 0) return;
+    this.deps.logger.info(`killed ${left.length} process(es) the Jupyter server left behind`);
+    const deadline = Date.now() + 2_000;
+    while (left.some(isAlive) && Date.now() < deadline) await sleep(20);
   }
 
   async dispose(): Promise<void> {

@@ -126,7 +126,8 @@ describe('Endpoints pane: the load test', () => {
     await openEndpoint(bridge, 'fraud-prod-v1');
     await waitFor(() => expect((screen.getByLabelText('Payload') as HTMLTextAreaElement).value).toBe('200.0,14,0.85,5'));
     fireEvent.click(screen.getByRole('tab', { name: 'Load test' }));
-    const panel = await screen.findByTestId('load-panel');
+    // A lazy chunk with recharts: slow to load the first time on a busy machine.
+    const panel = await screen.findByTestId('load-panel', {}, { timeout: 10_000 });
     expect((within(panel).getByLabelText('Requests') as HTMLInputElement).value).toBe('500');
     expect((within(panel).getByLabelText('Concurrency') as HTMLInputElement).value).toBe('8');
     fireEvent.change(within(panel).getByLabelText('Requests'), { target: { value: '100' } });
@@ -163,7 +164,8 @@ describe('Endpoints pane: the load test', () => {
     await openEndpoint(bridge, 'fraud-prod-v1');
     await waitFor(() => expect((screen.getByLabelText('Payload') as HTMLTextAreaElement).value).not.toBe(''));
     fireEvent.click(screen.getByRole('tab', { name: 'Load test' }));
-    const panel = await screen.findByTestId('load-panel');
+    // A lazy chunk with recharts: slow to load the first time on a busy machine.
+    const panel = await screen.findByTestId('load-panel', {}, { timeout: 10_000 });
     fireEvent.click(within(panel).getByRole('button', { name: 'Run load test' }));
     await waitFor(() => expect(calls).toBe(8));
     fireEvent.click(within(panel).getByRole('button', { name: 'Cancel' }));

@@ -40,7 +40,8 @@ describe('Endpoints pane: metrics', () => {
         }),
     });
     await openTab('Metrics', bridge);
-    const panel = await screen.findByTestId('endpoint-metrics');
+    // A lazy chunk with recharts: slow to load the first time on a busy machine.
+    const panel = await screen.findByTestId('endpoint-metrics', {}, { timeout: 10_000 });
     const row = await within(panel).findByTestId('metrics-variant-AllTraffic');
     expect(bridge.callsTo('endpoints.metrics')[0]).toEqual({ EndpointName: 'fraud-prod-v1', WindowSeconds: 300, StepSeconds: 5 });
     const cell = (id: string) => within(row).getByTestId(id).textContent;

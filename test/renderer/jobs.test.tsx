@@ -11,6 +11,8 @@ afterEach(resetRenderer);
 async function openJobs(bridge: FakeBridge) {
   renderApp(bridge);
   fireEvent.click(await screen.findByRole('button', { name: 'Jobs' }));
+  // The pane is a lazy chunk: wait for it to replace its loading state (slow on a busy machine).
+  await waitFor(() => expect(screen.queryByText('Loading Jobs…')).toBeNull(), { timeout: 10_000 });
   return bridge;
 }
 

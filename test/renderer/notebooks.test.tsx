@@ -1,11 +1,12 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../main/contract/result';
-import { useNotebookDocsStore } from '../../renderer/state/notebooksDocStore';
+import { autosave, useNotebookDocsStore } from '../../renderer/state/notebooksDocStore';
 import { resetRenderer } from './harness';
 import { fakeKernels, notebooksBridge, openNotebook, openNotebooksPane, readyEnvironment, readyServer, resetNotebooks } from './notebooksFixtures';
 
 afterEach(() => {
+  autosave.delayMs = 2000;
   resetRenderer();
   resetNotebooks();
 });
@@ -27,6 +28,8 @@ describe('Notebooks pane: the workspace browser', () => {
   });
 
   it('creates a notebook in the selected folder and opens it', async () => {
+    // Autosave must not clean the new notebook before the dirty marker is looked at.
+    autosave.delayMs = 60_000;
     const { bridge } = notebooksBridge();
     fakeKernels();
     await openNotebooksPane(bridge);
@@ -37,7 +40,7 @@ describe('Notebooks pane: the workspace browser', () => {
     expect(bridge.callsTo('notebooks.create')).toEqual([{ Kind: 'notebook', Path: 'data' }]);
     expect(bridge.callsTo('notebooks.open')).toEqual([{ Path: 'data/Untitled.ipynb' }]);
     expect(await screen.findByRole('treeitem', { name: 'Untitled.ipynb' })).toBeTruthy();
-    // Its first cell is there to type in (main writes it without cells), and is saved soon.
+    // Its first cell is there to type in (main writes it without cells), and is saved soon (autosave).
     const first = await screen.findByLabelText('Code cell 1');
     await waitFor(() => expect(document.activeElement).toBe(first));
     expect(screen.getByTestId('dirty-marker')).toBeTruthy();

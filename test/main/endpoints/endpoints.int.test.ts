@@ -362,7 +362,7 @@ describe('endpoints in use', () => {
     const pool = (lathe.endpoints as unknown as { live: Map<string, { variants: Array<{ pool: { pids(): number[] } }> }> }).live.get('fraud-slow')!.variants[0]!.pool;
     const [victim] = pool.pids();
     const pending = invoke('fraud-slow', '5');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     process.kill(victim!, 'SIGKILL');
     const answer = await pending;
     expect(answer).toMatchObject({ ok: false, error: { details: { ErrorType: 'ModelError' }, message: expect.stringMatching(/worker 0 of variant AllTraffic exited \(signal SIGKILL\) while answering this request; Lathe is starting a replacement\. Retry the request\./) } });

@@ -164,7 +164,9 @@ describe('the lathe Python SDK against the real Lathe', () => {
     expect(done.code, done.stderr).toBe(0);
     const figures = done.events.find((event) => event.event === 'done')!;
     // No logging call waited on the dead server, and the exit did not hang on it.
-    expect(figures.slowestCallS as number).toBeLessThan(0.05);
+    // (A call that waited would take at least the first retry's 0.5 s backoff; below that, the
+    // slowest of ~70,000 calls only shows how long a busy machine descheduled the process.)
+    expect(figures.slowestCallS as number).toBeLessThan(0.4);
     expect(exitSeconds).toBeLessThan(15);
     expect(done.stderr).toContain('unreachable');
     expect(spooled(spool).length).toBeGreaterThan(0);

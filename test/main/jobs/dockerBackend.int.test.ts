@@ -156,11 +156,11 @@ print("trained %d epochs at lr %s on %d rows" % (a.epochs, a.lr, len(rows)))
     await untilLogHas(job.logFile, 'sleeping');
     const stopping = Date.now();
     await docker.stop(handle);
-    expect(Date.now() - stopping).toBeLessThan(1_000);
+    // stop() asks for the stop and returns: it does not sit out the 10 s grace (generous for a busy dockerd).
+    expect(Date.now() - stopping).toBeLessThan(5_000);
     const exit = await docker.wait(handle);
-    const took = Date.now() - stopping;
+    // 143 (SIGTERM), not 137: the script got SIGTERM and ended within the grace, not SIGKILLed after it.
     expect(exit).toMatchObject({ exitCode: 128 + 15, signal: null, reason: 'Stopped' });
-    expect(took).toBeLessThan(9_000);
   });
 
   it('gives no stop reason to a job that had already ended when stop() came', async () => {

@@ -163,7 +163,7 @@ describe('ProcessBackend', () => {
 
   it('stops a job that ignores SIGTERM with SIGKILL after the grace period, reason Stopped', async () => {
     const backend = new ProcessBackend();
-    const job = await start(backend, IGNORE_TERM, { stopGraceSeconds: 1 });
+    const job = await start(backend, IGNORE_TERM, { stopGraceSeconds: 3 });
     await expect.poll(job.log, { timeout: 15_000 }).toContain('ready');
 
     await backend.stop(job.handle);
@@ -215,7 +215,7 @@ describe('ProcessBackend', () => {
 
   it('lets a new backend (a later Lathe) wait on a stored handle', async () => {
     const first = new ProcessBackend();
-    const job = await start(first, 'import time\nprint("ready", flush=True)\ntime.sleep(1.5)\nraise SystemExit(4)');
+    const job = await start(first, 'import time\nprint("ready", flush=True)\ntime.sleep(5)\nraise SystemExit(4)');
     await first.dispose(); // Lathe quits; the job runs on
     await expect.poll(job.log, { timeout: 15_000 }).toContain('ready');
     expect(isSupervisor(job.handle.pid, job.handle.jobDir)).toBe(true);

@@ -277,9 +277,14 @@ describe('GPU slots', () => {
     try {
       const lathe = await start(home);
       await until('the GPU', () => lathe.router.invoke('system.info', { refresh: true }), (info) => info.gpu.gpus.length === 1);
-      const report = script(home, 'import os, time\nprint("gpus", repr(os.environ["CUDA_VISIBLE_DEVICES"]), os.environ["SM_NUM_GPUS"], flush=True)\ntime.sleep(float(os.environ.get("HOLD", "0")))\n');
+      // gpu-1 holds the GPU until the test opens its gate (a file), however slow the machine is.
+      const gate = path.join(home, 'gate');
+      const report = script(
+        home,
+        'import os, time\nprint("gpus", repr(os.environ["CUDA_VISIBLE_DEVICES"]), os.environ["SM_NUM_GPUS"], flush=True)\ngate = os.environ.get("GATE")\nwhile gate and not os.path.exists(gate):\n    time.sleep(0.05)\n',
+      );
       const gpu = { ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 1 } };
-      await lathe.router.invoke('training.create', scriptJob('gpu-1', report, { ...gpu, Environment: { HOLD: '3' } }));
+      await lathe.router.invoke('training.create', scriptJob('gpu-1', report, { ...gpu, Environment: { GATE: gate } }));
       await training(lathe, 'gpu-1');
       await lathe.router.invoke('training.create', scriptJob('gpu-2', report, gpu));
       await lathe.router.invoke('training.create', scriptJob('cpu-1', report));
@@ -288,6 +293,7 @@ describe('GPU slots', () => {
       const waiting = await describeJob(lathe, 'gpu-2');
       expect(waiting).toMatchObject({ SecondaryStatus: 'Pending' });
       expect(waiting.SecondaryStatusTransitions[0]?.StatusMessage).toBe('Waiting for a GPU');
+      fs.writeFileSync(gate, '');
       expect(await finished(lathe, 'gpu-1')).toMatchObject({ TrainingJobStatus: 'Completed' });
       expect(await finished(lathe, 'gpu-2')).toMatchObject({ TrainingJobStatus: 'Completed' });
       const first = async (name: string) => (await lathe.router.invoke('training.logs', { TrainingJobName: name })).lines[0];
