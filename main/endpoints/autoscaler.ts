@@ -204,8 +204,11 @@ export class Autoscaler {
       const { endpoint, variant } = parseResource({ ServiceNamespace: target.namespace, ResourceId: target.resourceId, ScalableDimension: target.dimension });
       const pool = this.deps.pool(endpoint, variant);
       const state = this.state(target.resourceId);
-      if (!pool || state.resizing) continue;
+      // A cold start under way belongs to the request waiting for it: never scale that worker away.
+      if (!pool || state.resizing || pool.isWaking) continue;
       const nowMs = this.now().getTime();
+      // A cold start is a scale-out (to one worker): the scale-in cooldown counts from its end.
+      const lastScaleOutMs = Math.max(state.lastScaleOutMs ?? -Infinity, pool.lastWokenMs ?? -Infinity);
       const rate = pool.invocationsPerMinute(this.deps.windowSeconds ?? 60, nowMs);
       // Several policies: the one asking for the most workers wins.
       const decisions = (this.policies(target.resourceId).length > 0 ? this.policies(target.resourceId).map((p) => p.config) : [null]).map((config) =>
@@ -216,7 +219,7 @@ export class Autoscaler {
           target: config?.TargetValue ?? null,
           invocationsPerMinute: rate,
           nowMs,
-          lastScaleOutMs: state.lastScaleOutMs,
+          lastScaleOutMs: Number.isFinite(lastScaleOutMs) ? lastScaleOutMs : null,
           lastScaleInMs: state.lastScaleInMs,
           scaleOutCooldownS: config?.ScaleOutCooldown ?? DEFAULT_OUT_COOLDOWN,
           scaleInCooldownS: config?.ScaleInCooldown ?? DEFAULT_IN_COOLDOWN,

@@ -50,6 +50,13 @@ export class VariantPool {
   ) {}
 
   private waking: Promise<void> | null = null;
+  /** When the last cold start ended (Date.now()): the autoscaler counts it as a scale-out. */
+  lastWokenMs: number | null = null;
+
+  /** Whether a request at zero workers is waiting for the worker it woke. */
+  get isWaking(): boolean {
+    return this.waking !== null;
+  }
   /** Told how long each cold start took (from a request at zero workers to one ready), in ms. */
   onColdStart: ((ms: number) => void) | null = null;
 
@@ -61,6 +68,7 @@ export class VariantPool {
         await this.resize(1);
         if (this.readyCount > 0) this.onColdStart?.(performance.now() - started);
       } finally {
+        this.lastWokenMs = Date.now();
         this.waking = null;
       }
     })();
