@@ -4,6 +4,7 @@
  * or, for any other image, to that Docker image run with `serve` (the model data optional).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { invalid, precondition, unavailable } from '../api/errors';
 import type { ContainerDefinition } from '../contract/endpoints';
 import type { ModelPackageDescription } from '../contract/registry';
@@ -50,7 +51,25 @@ export function resolveModelServer(containers: readonly ContainerDefinition[], d
   }
   if (!container.ModelDataUrl) throw invalid('the container has no ModelDataUrl: give the model.tar.gz to serve, or a ModelPackageName from the registry', { field: 'ModelDataUrl' });
   const local = localModel(container.ModelDataUrl, deps);
-  return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: environment };
+  return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: localCode(environment, deps) };
+}
+
+/** Where the model's own code/ is meant (SageMaker's repacked models): nothing to resolve. */
+const MODEL_CODE = '/opt/ml/model/code';
+
+/**
+ * A script-mode model's SAGEMAKER_SUBMIT_DIRECTORY (the s3:// URI the estimator's code went to, or
+ * a file:// one) as the folder or .tar.gz on this machine the built-in server imports it from.
+ */
+function localCode(environment: Record<string, string>, deps: ResolveDeps): Record<string, string> {
+  const submit = environment.SAGEMAKER_SUBMIT_DIRECTORY?.trim();
+  if (!submit || submit.replace(/\/+$/, '') === MODEL_CODE) return environment;
+  const what = 'Environment.SAGEMAKER_SUBMIT_DIRECTORY';
+  const local = /^[a-z][a-z0-9+.-]*:\/\//i.test(submit) ? resolveDataUri(submit, deps.objectStore, what) : submit;
+  if (!path.isAbsolute(local) || !fs.existsSync(local)) {
+    throw invalid(`${what} ${JSON.stringify(submit)} names ${local}, which is not on this machine; give the s3:// URI the estimator's code was uploaded to, or a local folder`, { field: what, path: local });
+  }
+  return { ...environment, SAGEMAKER_SUBMIT_DIRECTORY: local };
 }
 
 function localModel(uri: string, deps: ResolveDeps): string {

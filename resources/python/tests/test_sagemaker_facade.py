@@ -16,7 +16,7 @@ sys.path.insert(0, RESOURCES)
 
 import lathe.sagemaker as sagemaker  # noqa: E402
 from lathe.sagemaker import get_execution_role  # noqa: E402
-from lathe.sagemaker.xgboost import XGBoost  # noqa: E402
+from lathe.sagemaker.xgboost import XGBoost, XGBoostModel  # noqa: E402
 
 TOKEN = "facade-token"
 SEED_HPS = {"num_round": 100, "max_depth": 5, "eta": 0.2, "objective": "binary:logistic", "eval_metric": "auc", "subsample": 0.8}
@@ -96,6 +96,7 @@ class FakeLathe:
                     "SecondaryStatusTransitions": [{"Status": "Training", "StartTime": "2026-01-01T10:00:00Z", "StatusMessage": "Training on this machine"},
                                                    {"Status": status, "StartTime": "2026-01-01T10:00:09Z", "StatusMessage": failure or "done"}],
                     "TrainingTimeInSeconds": 9, "BillableTimeInSeconds": 9, "ModelArtifacts": {"S3ModelArtifacts": out},
+                    "HyperParameters": jobs.get(name, {}).get("HyperParameters", {}),
                     **({"FailureReason": failure} if failure else {})}
 
         def logs(body):
@@ -312,7 +313,9 @@ def test_register_creates_the_group_and_registers_the_job(lathe, tmp_path):
     assert lathe.sent("registry.createVersion") == [{
         "ModelPackageGroupName": "FraudDetectionModels", "ModelApprovalStatus": "Approved",
         "ModelPackageDescription": "XGBoost Fraud v1.0 - AUC 0.97", "SourceTrainingJobName": job,
-        "InferenceSpecification": {"Containers": [{"Image": "xgboost", "ModelDataUrl": f"s3://lathe-default/{job}/output/model.tar.gz"}],
+        # The training script serves too (its model_fn & co., where it defines them), as in SageMaker.
+        "InferenceSpecification": {"Containers": [{"Image": "xgboost", "ModelDataUrl": f"s3://lathe-default/{job}/output/model.tar.gz",
+                                                   "Environment": {"SAGEMAKER_PROGRAM": "train.py", "SAGEMAKER_SUBMIT_DIRECTORY": f"s3://lathe-default/{job}/source"}}],
                                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
     }]
 
@@ -383,6 +386,39 @@ def test_deploy_waits_for_in_service_and_predict_answers_the_seed_shape(lathe, c
     assert lathe.sent("endpoints.delete") == [{"EndpointName": "fraud-detection-prod"}]
     assert lathe.sent("endpoints.deleteConfig") == [{"EndpointConfigName": "fraud-detection-prod"}]
     assert lathe.sent("endpoints.deleteModel") == [{"ModelName": model["ModelName"]}]
+
+
+def test_a_script_mode_deploy_serves_with_the_training_script(lathe, tmp_path):
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "train.py").write_text("def output_fn(prediction, accept):\n    return 'mine'\n")
+    lathe.completed_job()
+    serve_endpoints(lathe)
+    estimator = XGBoost(entry_point="pkg/train.py", source_dir="src", hyperparameters={"num_round": 5})
+    estimator.fit({"train": "s3://lathe-default/t"}, logs=False)
+    estimator.deploy(endpoint_name="fraud-script", initial_instance_count=1, instance_type="ml.m5.xlarge", env={"MY_FLAG": "1"})
+    (model,) = lathe.sent("endpoints.createModel")
+    job = estimator.latest_training_job.name
+    assert model["PrimaryContainer"] == {"Image": "xgboost", "ModelDataUrl": f"s3://lathe-default/{job}/output/model.tar.gz", "Environment": {
+        "SAGEMAKER_PROGRAM": "pkg/train.py", "SAGEMAKER_SUBMIT_DIRECTORY": f"s3://lathe-default/{job}/source", "MY_FLAG": "1"}}
+
+
+def test_an_xgboost_model_with_an_entry_point_stages_its_code(lathe, tmp_path):
+    (tmp_path / "serve").mkdir()
+    (tmp_path / "serve" / "inference.py").write_text("def input_fn(body, content_type):\n    return body\n")
+    (tmp_path / "serve" / "notes.txt").write_text("kept")
+    serve_endpoints(lathe)
+    model = XGBoostModel(model_data="s3://lathe-default/m/model.tar.gz", entry_point="inference.py", source_dir="serve",
+                         framework_version="1.7-1", role="arn:aws:iam::000000000000:role/r")
+    model.deploy(endpoint_name="fraud-custom", initial_instance_count=1, instance_type="ml.m5.xlarge")
+    (created,) = lathe.sent("endpoints.createModel")
+    environment = created["PrimaryContainer"]["Environment"]
+    assert environment["SAGEMAKER_PROGRAM"] == "inference.py"
+    submit = environment["SAGEMAKER_SUBMIT_DIRECTORY"]
+    assert re.fullmatch(r"s3://lathe-default/sagemaker-xgboost-[0-9-]+/source", submit)
+    staged = tmp_path / "home" / "s3" / submit[len("s3://"):]
+    assert sorted(os.listdir(staged)) == ["inference.py", "notes.txt"]
+    with pytest.raises(ValueError, match="source_dir needs an entry_point"):
+        XGBoostModel(model_data="s3://lathe-default/m/model.tar.gz", source_dir="serve")
 
 
 def test_a_failed_endpoint_raises_with_its_failure_reason(lathe):

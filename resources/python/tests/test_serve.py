@@ -317,6 +317,71 @@ def test_transform_fn_answers_alone_and_cannot_be_mixed(tmp):
         "and output_fn, so define either transform_fn or those")
 
 
+# A script-mode training script, as SageMaker's XGBoost containers serve it: its training is behind
+# __main__, it defines only some handlers, and model_fn falls back to loading xgboost-model.
+SCRIPT = """import json
+import os
+import sys
+
+import numpy as np
+
+from helpers import scaled
+
+
+def input_fn(body, content_type):
+    return np.array([[float(v) for v in json.loads(body)["features"]]])
+
+
+def output_fn(prediction, accept):
+    return json.dumps({"fraud_probability": scaled(float(prediction[0]))}), "application/json"
+
+
+if __name__ == "__main__":
+    sys.exit("training is not what serving runs")
+"""
+
+
+def test_a_script_mode_entry_point_serves_from_the_submit_directory(tmp, binary):
+    _, booster = binary
+    source = tmp / "script-source"
+    write(str(source / "src" / "train.py"), SCRIPT)
+    write(str(source / "helpers.py"), "def scaled(p):\n    return round(p, 6)\n")
+    expected = {"fraud_probability": round(float(booster.predict(xgb.DMatrix(np.array([ROW])))[0]), 6)}
+    body = json.dumps({"features": ROW}).encode()
+    # A folder (what Lathe resolves s3://…/source to), then a sourcedir.tar.gz as the SDK uploads it.
+    for submit in (str(source), "file://" + pack(source, tmp / "sourcedir.tar.gz").as_posix()):
+        worker = Worker(tmp, tmp / "binary.tar.gz", env={"SAGEMAKER_PROGRAM": "src/train.py", "SAGEMAKER_SUBMIT_DIRECTORY": submit})
+        try:
+            assert worker.ready["model"] == "xgboost", worker.stderr()
+            status, headers, answer = worker.invoke(body, "application/json")
+            assert (status, headers["content-type"], json.loads(answer)) == (200, "application/json", expected)
+        finally:
+            assert worker.stop() == 0
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"SAGEMAKER_SUBMIT_DIRECTORY": "s3://lathe-demo/job/source", "SAGEMAKER_PROGRAM": "train.py"},
+     "ClientError: SAGEMAKER_SUBMIT_DIRECTORY 's3://lathe-demo/job/source' is not on this machine: Lathe resolves the s3:// "
+     "URIs of its own store when it starts the server; when starting it by hand, give a local folder"),
+    ({"SAGEMAKER_SUBMIT_DIRECTORY": "/nonexistent/source", "SAGEMAKER_PROGRAM": "train.py"},
+     "ClientError: SAGEMAKER_SUBMIT_DIRECTORY '/nonexistent/source' is neither a folder nor a .tar.gz on this machine"),
+    ({"SAGEMAKER_PROGRAM": "../train.py"},
+     "ClientError: SAGEMAKER_PROGRAM '../train.py' must name a .py file inside the model's code/"),
+])
+def test_a_submit_directory_or_program_that_cannot_be_used_exits_2_saying_why(tmp, binary, env, message):
+    worker = Worker(tmp, tmp / "binary.tar.gz", env=env)
+    assert (worker.ready, worker.exit_code()) == (None, 2)
+    assert worker.stderr().strip().splitlines()[-1] == message
+
+
+def test_a_program_missing_from_the_submit_directory_names_what_is_there(tmp, binary):
+    write(str(tmp / "other-source" / "prepare.py"), "")
+    worker = Worker(tmp, tmp / "binary.tar.gz", env={"SAGEMAKER_SUBMIT_DIRECTORY": str(tmp / "other-source"), "SAGEMAKER_PROGRAM": "train.py"})
+    assert (worker.ready, worker.exit_code()) == (None, 2)
+    assert worker.stderr().strip().splitlines()[-1] == (
+        "ClientError: SAGEMAKER_PROGRAM names train.py, but SAGEMAKER_SUBMIT_DIRECTORY %s has no train.py (it has prepare.py)" % (tmp / "other-source"))
+
+
 def test_models_that_cannot_be_served_exit_2_with_one_clear_line(tmp):
     evil = tmp / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as tar:

@@ -53,6 +53,19 @@ async function deploy(name: string, container: Record<string, unknown>, workers 
   return settled(name);
 }
 
+/** What xgboost itself predicts for the seed's row with the fraud job's model. */
+async function xgboostPredicts(): Promise<number> {
+  const direct = await python(
+    `import tarfile, tempfile, os, xgboost as xgb
+folder = tempfile.mkdtemp()
+with tarfile.open(os.environ["MODEL"]) as tar: tar.extractall(folder)
+b = xgb.Booster(); b.load_model(os.path.join(folder, "xgboost-model"))
+print(repr(float(b.predict(xgb.DMatrix([[200.0, 14, 0.85, 5]]))[0])))`,
+    { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz') },
+  );
+  return Number(direct.trim());
+}
+
 const invoke = async (name: string, body: string, extra: Record<string, unknown> = {}) =>
   (await lathe.router.call('endpoints.invoke', { EndpointName: name, Body: body, ContentType: 'text/csv', Accept: 'text/csv', ...extra }, ctx)) as Result<InvokeResult>;
 
@@ -85,15 +98,7 @@ describe("the seed POC's deployment", () => {
     const answer = await invoke('fraud-detection-prod', '200.0,14,0.85,5');
     expect(answer).toMatchObject({ ok: true, value: { ContentType: expect.stringContaining('text/csv'), InvokedProductionVariant: 'AllTraffic', BodyEncoding: 'utf8' } });
     const probability = Number((answer.ok ? answer.value.Body : '').trim().split(',')[0]);
-    const direct = await python(
-      `import tarfile, tempfile, os, xgboost as xgb
-folder = tempfile.mkdtemp()
-with tarfile.open(os.environ["MODEL"]) as tar: tar.extractall(folder)
-b = xgb.Booster(); b.load_model(os.path.join(folder, "xgboost-model"))
-print(repr(float(b.predict(xgb.DMatrix([[200.0, 14, 0.85, 5]]))[0])))`,
-      { MODEL: path.join(lathe.home, 's3', 'lathe-demo', 'fraud', 'output', 'fraud-xgb', 'output', 'model.tar.gz') },
-    );
-    expect(probability).toBe(Number(direct.trim()));
+    expect(probability).toBe(await xgboostPredicts());
     // The console starts from a row of the training data, label dropped: 4 features.
     const sample = await lathe.router.invoke('endpoints.sample', { EndpointName: 'fraud-detection-prod' });
     expect(sample).toMatchObject({ ContentType: 'text/csv', Source: 'train.csv of training job fraud-xgb, first row without its label' });
@@ -192,6 +197,34 @@ describe('bad input at an endpoint', () => {
     expect(logs.Workers).toMatchObject([{ Variant: 'AllTraffic', Worker: 0 }]);
     expect(logs.Workers[0]!.Lines.at(-1)).toMatch(/^ClientError: /);
     expect(await invoke('fraud-broken', '1,2,3,4')).toMatchObject({ ok: false, error: { message: expect.stringContaining('is not serving: it failed') } });
+  });
+});
+
+describe('a script-mode model', () => {
+  const MODEL = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
+  const source = (name: string, script: string) => {
+    const folder = path.join(lathe.home, 's3', 'lathe-demo', name, 'source');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'train.py'), script);
+    return { SAGEMAKER_PROGRAM: 'train.py', SAGEMAKER_SUBMIT_DIRECTORY: `s3://lathe-demo/${name}/source` };
+  };
+
+  it("answers through its training script's handlers, the built-in loader standing in for model_fn", { timeout: 120_000 }, async () => {
+    const script = 'import json\n\ndef output_fn(prediction, accept):\n    return json.dumps({"fraud_probability": float(prediction[0])}), "application/json"\n\nif __name__ == "__main__":\n    raise SystemExit("training does not run when serving")\n';
+    const endpoint = await deploy('fraud-script', { Image: 'xgboost', ModelDataUrl: MODEL, Environment: source('fraud-script', script) });
+    expect(endpoint.EndpointStatus).toBe('InService');
+    const answer = await invoke('fraud-script', '200.0,14,0.85,5', { Accept: 'application/json' });
+    expect(answer).toMatchObject({ ok: true, value: { ContentType: 'application/json' } });
+    expect(JSON.parse(answer.ok ? answer.value.Body : '{}')).toEqual({ fraud_probability: await xgboostPredicts() });
+  });
+
+  it('fails to deploy a script that trains when imported, saying to guard it with __main__', { timeout: 120_000 }, async () => {
+    const failed = await deploy('fraud-unguarded', { Image: 'xgboost', ModelDataUrl: MODEL, Environment: source('fraud-unguarded', 'import os\ntrain = os.environ["SM_CHANNEL_TRAIN"]\n') });
+    expect(failed.EndpointStatus).toBe('Failed');
+    const logs = await lathe.router.invoke('endpoints.logs', { EndpointName: 'fraud-unguarded' });
+    expect(logs.Workers[0]!.Lines.at(-1)).toBe(
+      "ClientError: train.py cannot be imported: KeyError: 'SM_CHANNEL_TRAIN' (train.py line 2); serving imports the script (as SageMaker does), so keep its training under `if __name__ == \"__main__\":`",
+    );
   });
 });
 

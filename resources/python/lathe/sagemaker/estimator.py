@@ -193,7 +193,12 @@ class EstimatorBase:
     def serving_image(self):
         return "xgboost"
 
+    def serving_environment(self):
+        """What the serving container needs besides the model (script mode: where its code is)."""
+        return {}
+
     def create_model(self, role=None, image_uri=None, predictor_cls=None, env=None, name=None, **kwargs):
+        env = {**self.serving_environment(), **(env or {})}
         model = Model(image_uri=image_uri or self.serving_image(), model_data=self.model_data, role=role or self.role,
                       predictor_cls=predictor_cls, env=env, name=name, sagemaker_session=self.sagemaker_session, **kwargs)
         model._base_name = self.base_job_name or self._default_base
@@ -203,7 +208,9 @@ class EstimatorBase:
                endpoint_name=None, wait=True, model_name=None, **kwargs):
         """Serves the last job's model as an endpoint (model, config AllTraffic, endpoint) and waits for InService."""
         self._require_job()
-        model = self.create_model(name=model_name)
+        # As in the SDK, what create_model takes (env, image_uri, …) goes to it.
+        for_model = {key: kwargs.pop(key) for key in ("env", "image_uri", "role", "predictor_cls") if key in kwargs}
+        model = self.create_model(name=model_name, **for_model)
         return model.deploy(initial_instance_count=initial_instance_count, instance_type=instance_type,
                             serializer=serializer, deserializer=deserializer, endpoint_name=endpoint_name,
                             wait=wait, **kwargs)
@@ -214,6 +221,9 @@ class EstimatorBase:
         """Registers the last job's model as a version of `model_package_group_name` (created if missing)."""
         job = self._require_job()
         container = {"Image": image_uri or self.serving_image(), "ModelDataUrl": self.model_data}
+        environment = self.serving_environment()
+        if environment:
+            container["Environment"] = environment
         arn = register_version(container, model_package_group_name=model_package_group_name,
                                model_package_name=model_package_name, content_types=content_types,
                                response_types=response_types, inference_instances=inference_instances,
@@ -242,6 +252,48 @@ class Estimator(EstimatorBase):
         return _builtin_name(self.image_uri) or self.image_uri
 
 
+def find_entry_point(entry_point, source_dir=None):
+    """The entry point's file: relative to source_dir, else to the current directory."""
+    base = os.path.abspath(source_dir) if source_dir else os.getcwd()
+    path = os.path.join(base, entry_point)
+    if not os.path.isfile(path):
+        where = f"source_dir {base}" if source_dir else f"the current directory {base} (there is no source_dir)"
+        raise ValueError(f"entry_point {entry_point!r}: no file at {path}; entry_point is relative to {where}")
+    return path
+
+
+def stage_code(uri, session, entry_file, source_dir=None, dependencies=()):
+    """Copies source_dir (else the entry point alone) and the dependencies to `uri` in Lathe's object
+    store, as the SDK uploads sourcedir.tar.gz; answers the program, relative to that folder."""
+    target = _client.local_path(uri, session.object_store())
+    shutil.rmtree(target, ignore_errors=True)
+    if source_dir:
+        source_dir = os.path.abspath(source_dir)
+        shutil.copytree(source_dir, target, ignore=shutil.ignore_patterns(*SKIPPED_NAMES))
+        program = os.path.relpath(entry_file, source_dir).replace(os.sep, "/")
+    else:
+        os.makedirs(target)
+        shutil.copy2(entry_file, target)
+        program = os.path.basename(entry_file)
+    for dependency in dependencies or ():
+        dependency = os.path.abspath(dependency)
+        copy = os.path.join(target, os.path.basename(dependency))
+        if os.path.isdir(dependency):
+            shutil.copytree(dependency, copy, ignore=shutil.ignore_patterns(*SKIPPED_NAMES), dirs_exist_ok=True)
+        else:
+            shutil.copy2(dependency, copy)
+    return program
+
+
+def _unquoted(value):
+    """A hyperparameter as framework estimators send it (JSON-encoded), decoded; other values as they are."""
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, str) else value
+
+
 class Framework(EstimatorBase):
     """Script mode: ``entry_point`` (relative to ``source_dir``, else to the current directory) runs
     with Lathe's Python (or in ``image_uri``), getting SM_CHANNEL_*, SM_MODEL_DIR and ``--key value``
@@ -259,37 +311,28 @@ class Framework(EstimatorBase):
         self._entry_file = self._find_entry_point() if entry_point is not None else None
 
     def _find_entry_point(self):
-        base = self.source_dir or os.getcwd()
-        path = os.path.join(base, self.entry_point)
-        if not os.path.isfile(path):
-            where = f"source_dir {base}" if self.source_dir else f"the current directory {base} (there is no source_dir)"
-            raise ValueError(f"entry_point {self.entry_point!r}: no file at {path}; entry_point is relative to {where}")
-        return path
+        return find_entry_point(self.entry_point, self.source_dir)
 
     def hyperparameters(self):
         """As the SDK's framework estimators send them: each value JSON-encoded."""
         return {str(k): json.dumps(v) for k, v in self._hyperparameters.items()}
 
+    def serving_environment(self):
+        """SAGEMAKER_PROGRAM and SAGEMAKER_SUBMIT_DIRECTORY of the last job, as the SDK sets them on the
+        model: the training script is imported to serve it too, and its model_fn, input_fn,
+        predict_fn, output_fn (where it defines them) answer the endpoint's requests, as in
+        SageMaker's framework containers; the built-in defaults answer for the rest."""
+        hyperparameters = self._require_job().describe().get("HyperParameters") or {}
+        program, submit = hyperparameters.get("sagemaker_program"), hyperparameters.get("sagemaker_submit_directory")
+        if not program or not submit:
+            return {}
+        return {"SAGEMAKER_PROGRAM": _unquoted(program), "SAGEMAKER_SUBMIT_DIRECTORY": _unquoted(submit)}
+
     def _stage_code(self, job_name):
         """Copies the code to s3://<bucket>/<job>/source/ (code_location's bucket if given); answers (URI, program)."""
         base = self.code_location.rstrip("/") if self.code_location else f"s3://{self.sagemaker_session.default_bucket()}"
         uri = f"{base}/{job_name}/source"
-        target = _client.local_path(uri, self.sagemaker_session.object_store())
-        shutil.rmtree(target, ignore_errors=True)
-        if self.source_dir:
-            shutil.copytree(self.source_dir, target, ignore=shutil.ignore_patterns(*SKIPPED_NAMES))
-            program = os.path.relpath(self._entry_file, self.source_dir).replace(os.sep, "/")
-        else:
-            os.makedirs(target)
-            shutil.copy2(self._entry_file, target)
-            program = os.path.basename(self._entry_file)
-        for dependency in self.dependencies:
-            copy = os.path.join(target, os.path.basename(dependency))
-            if os.path.isdir(dependency):
-                shutil.copytree(dependency, copy, ignore=shutil.ignore_patterns(*SKIPPED_NAMES), dirs_exist_ok=True)
-            else:
-                shutil.copy2(dependency, copy)
-        return uri, program
+        return uri, stage_code(uri, self.sagemaker_session, self._entry_file, self.source_dir, self.dependencies)
 
     def _algorithm(self, job_name):
         if self.entry_point is None:

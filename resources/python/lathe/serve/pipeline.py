@@ -1,6 +1,7 @@
 """The handler chain behind /invocations: SageMaker's inference.py functions, or the defaults.
 
-A model folder with `code/inference.py` (or the file that env SAGEMAKER_PROGRAM names in code/)
+A model folder with `code/inference.py` (or the file that env SAGEMAKER_PROGRAM names in code/,
+or in the folder or .tar.gz that SAGEMAKER_SUBMIT_DIRECTORY names: a script-mode estimator's code)
 may define model_fn(model_dir), input_fn(body, content_type), predict_fn(data, model),
 output_fn(prediction, accept) (returning bytes, str or (body, content_type)), or instead of the
 last three transform_fn(model, body, content_type, accept). Each may take a trailing `context`.
@@ -81,22 +82,58 @@ def describe(error, program=None):
     return text + (_where(error, program) if program else "")
 
 
+MODEL_CODE = "/opt/ml/model/code"
+
+
+def code_folder(model_dir, environ=None):
+    """(folder, how to name it in messages): SAGEMAKER_SUBMIT_DIRECTORY (a folder or a .tar.gz on
+    this machine, as Lathe resolves the s3:// URI a script-mode estimator's code went to), else the
+    model's own code/ (also what SageMaker's "/opt/ml/model/code" means)."""
+    environ = os.environ if environ is None else environ
+    submit = environ.get("SAGEMAKER_SUBMIT_DIRECTORY", "").strip()
+    if submit.startswith("file://"):
+        submit = submit[len("file://"):]
+    if not submit or submit.rstrip("/") == MODEL_CODE:
+        return os.path.join(model_dir, "code"), "the model's code/"
+    if "://" in submit:
+        raise ClientError("SAGEMAKER_SUBMIT_DIRECTORY %r is not on this machine: Lathe resolves the s3:// URIs of its own "
+                          "store when it starts the server; when starting it by hand, give a local folder" % submit)
+    if os.path.isdir(submit):
+        return submit, "SAGEMAKER_SUBMIT_DIRECTORY %s" % submit
+    if os.path.isfile(submit) and submit.endswith((".tar.gz", ".tgz")):
+        import tempfile
+
+        from ..modelarchive import extract_model_archive
+
+        target = tempfile.mkdtemp(prefix="lathe-sourcedir-")
+        try:
+            extract_model_archive(submit, target)
+        except Exception as error:  # noqa: BLE001 - a bad archive is the caller's to fix
+            raise ClientError("SAGEMAKER_SUBMIT_DIRECTORY %s cannot be unpacked: %s" % (submit, error))
+        return target, "SAGEMAKER_SUBMIT_DIRECTORY %s" % submit
+    raise ClientError("SAGEMAKER_SUBMIT_DIRECTORY %r is neither a folder nor a .tar.gz on this machine" % submit)
+
+
 def load_user_code(model_dir):
     """({name: Handler}, path of the program or None)."""
-    code_dir = os.path.join(model_dir, "code")
+    code_dir, where = code_folder(model_dir)
     named = os.environ.get("SAGEMAKER_PROGRAM", "").strip()
     program = named or "inference.py"
-    if os.path.basename(program) != program or not program.endswith(".py"):
-        raise ClientError("SAGEMAKER_PROGRAM %r must name a .py file in the model's code/ folder" % named)
-    path = os.path.join(code_dir, program)
+    parts = program.replace("\\", "/").split("/")
+    if not program.endswith(".py") or os.path.isabs(program) or ".." in parts or "" in parts:
+        raise ClientError("SAGEMAKER_PROGRAM %r must name a .py file inside %s" % (named, where))
+    path = os.path.join(code_dir, *parts)
     if not os.path.isfile(path):
         if named:
-            held = ", ".join(sorted(os.listdir(code_dir))) if os.path.isdir(code_dir) else "no code/ folder"
-            raise ClientError("SAGEMAKER_PROGRAM names %s, but the model has no code/%s (it has %s)" % (named, named, held or "an empty code/"))
+            held = ", ".join(sorted(os.listdir(code_dir))) if os.path.isdir(code_dir) else "nothing: it does not exist"
+            raise ClientError("SAGEMAKER_PROGRAM names %s, but %s has no %s (it has %s)" % (named, where, named, held or "no files"))
         return {}, None
-    if code_dir not in sys.path:
-        sys.path.insert(0, code_dir)
-    module_name = program[:-3]
+    program_dir = os.path.dirname(path)
+    for folder in (program_dir, code_dir):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    module_name = os.path.basename(program)[:-3]
+    shown = "code/" + program if where == "the model's code/" else program
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
@@ -104,23 +141,33 @@ def load_user_code(model_dir):
         spec.loader.exec_module(module)
     except Exception as error:  # noqa: BLE001 - any failure of the user's module means it cannot be served
         traceback.print_exc(file=sys.stderr)
-        raise ClientError("code/%s cannot be imported: %s" % (program, describe(error, path)))
+        hint = ("; serving imports the script (as SageMaker does), so keep its training under "
+                "`if __name__ == \"__main__\":`") if where != "the model's code/" else ""
+        raise ClientError("%s cannot be imported: %s%s" % (shown, describe(error, path), hint))
     handlers = {}
     for name in BASE_ARITY:
         function = getattr(module, name, None)
         if function is None:
             continue
         if not callable(function):
-            raise ClientError("code/%s: %s is a %s, not a function" % (program, name, type(function).__name__))
+            raise ClientError("%s: %s is a %s, not a function" % (shown, name, type(function).__name__))
         try:
             handlers[name] = Handler(name, function)
         except ClientError as error:
-            raise ClientError("code/%s: %s" % (program, error))
+            raise ClientError("%s: %s" % (shown, error))
     mixed = [name for name in COMBINED if name in handlers]
     if "transform_fn" in handlers and mixed:
-        raise ClientError("code/%s defines transform_fn and %s; transform_fn replaces input_fn, predict_fn and "
-                          "output_fn, so define either transform_fn or those" % (program, ", ".join(mixed)))
+        raise ClientError("%s defines transform_fn and %s; transform_fn replaces input_fn, predict_fn and "
+                          "output_fn, so define either transform_fn or those" % (shown, ", ".join(mixed)))
     return handlers, path
+
+
+def _shown(model_dir, program):
+    """How messages name the user's program: code/inference.py in the model, else its path."""
+    if not program:
+        return None
+    relative = os.path.relpath(program, model_dir)
+    return program if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 class Worker:
@@ -139,7 +186,7 @@ class Worker:
         model_dir = find_model_folder(model_dir)  # a tarball of one folder (model/…) serves that folder
         handlers, program = load_user_code(model_dir)
         context = Context(model_dir)
-        shown = os.path.basename(program) if program else None
+        shown = _shown(model_dir, program)
         if "pre_model_fn" in handlers:
             cls._load_step(handlers["pre_model_fn"], context, model_dir, program)
         if "model_fn" in handlers:
@@ -150,7 +197,7 @@ class Worker:
             kind = model.algorithm
         if "predict_fn" not in handlers and "transform_fn" not in handlers and kind == "custom":
             if not callable(getattr(model, "predict", None)):
-                raise ClientError("code/%s: model_fn returned a %s, which has no predict(); define predict_fn(data, model)"
+                raise ClientError("%s: model_fn returned a %s, which has no predict(); define predict_fn(data, model)"
                                   % (shown, type(model).__name__))
         return cls(model_dir, model, kind, handlers, program)
 
@@ -160,7 +207,7 @@ class Worker:
             return handler(context, model_dir)
         except Exception as error:  # noqa: BLE001 - the user's code failing at load is the person's to fix
             traceback.print_exc(file=sys.stderr)
-            raise ClientError("code/%s: %s raised %s" % (os.path.basename(program), handler.name, describe(error, program)))
+            raise ClientError("%s: %s raised %s" % (_shown(model_dir, program), handler.name, describe(error, program)))
 
     def invoke(self, body, content_type, accept_header, context):
         """(response body bytes, its content type) for one request; RequestError for bad input."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from .. import _client
-from ..estimator import EstimatorBase, Framework
+from ..estimator import EstimatorBase, Framework, find_entry_point, stage_code
 from ..model import Model
+from ..session import Session
 
 NUMBER = r"([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
 
@@ -64,12 +65,23 @@ class XGBoost(Framework):
 
 
 class XGBoostModel(Model):
-    """A model.tar.gz with an ``xgboost-model`` file, served by Lathe's built-in xgboost server."""
+    """A model.tar.gz with an ``xgboost-model`` file, served by Lathe's built-in xgboost server. With an
+    ``entry_point`` (relative to ``source_dir``, else to the current directory) that script's
+    model_fn, input_fn, predict_fn and output_fn answer the requests where it defines them, as in
+    SageMaker's XGBoost container: its code is copied to the object store, as the SDK uploads it."""
 
     _base_name = "sagemaker-xgboost"
 
-    def __init__(self, model_data, role=None, entry_point=None, framework_version=None, **kwargs):
+    def __init__(self, model_data, role=None, entry_point=None, framework_version=None, source_dir=None,
+                 dependencies=None, env=None, sagemaker_session=None, **kwargs):
+        env = dict(env or {})
         if entry_point:
-            _client.ignored("entry_point", "the built-in xgboost server answers with Booster.predict; "
-                            "put model_fn & co. in code/inference.py inside the model.tar.gz instead")
-        super().__init__(image_uri="xgboost", model_data=model_data, role=role, **kwargs)
+            session = sagemaker_session or Session()
+            entry_file = find_entry_point(entry_point, source_dir)
+            uri = f"s3://{session.default_bucket()}/{_client.name_from_base(self._base_name)}/source"
+            program = stage_code(uri, session, entry_file, source_dir, dependencies)
+            env = {"SAGEMAKER_PROGRAM": program, "SAGEMAKER_SUBMIT_DIRECTORY": uri, **env}
+        elif source_dir:
+            raise ValueError("source_dir needs an entry_point: the script in source_dir that serves the model")
+        super().__init__(image_uri="xgboost", model_data=model_data, role=role, env=env,
+                         sagemaker_session=sagemaker_session, **kwargs)
