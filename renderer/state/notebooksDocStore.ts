@@ -93,6 +93,8 @@ interface DocsState {
   /** A cell starts running: its outputs cleared. */
   runStarted(path: string, key: string): void;
   output(path: string, key: string, output: Output): void;
+  /** Replaces a cell's outputs with what `change` makes of them (a display update). */
+  mapOutputs(path: string, key: string, change: (outputs: Output[]) => Output[]): void;
   clearOutputs(path: string, key: string): void;
   /** A cell is done; its execution count becomes `executionCount` unless that is undefined. */
   runFinished(path: string, key: string, executionCount?: number | null): void;
@@ -352,6 +354,14 @@ export const useNotebookDocsStore = create<DocsState>()((set, get) => {
 
     output(path, key, output) {
       editCell(path, key, (cell) => ({ ...cell, outputs: appendOutput(outputsOf(cell), output) }));
+    },
+
+    mapOutputs(path, key, change) {
+      editCell(path, key, (cell) => {
+        const outputs = outputsOf(cell);
+        const next = change(outputs);
+        return next === outputs ? cell : { ...cell, outputs: next };
+      });
     },
 
     clearOutputs(path, key) {

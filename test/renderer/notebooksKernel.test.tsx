@@ -121,6 +121,27 @@ describe('Notebooks pane: running cells', () => {
     expect(cell(0).querySelector('[data-stream="stderr"]')!.textContent).toBe('warn\n');
   });
 
+  it("updates a display in place, in its own cell and from a later one, and saves no display id", async () => {
+    const html = (text: string) => ({ data: { 'text/html': `<b>${text}</b>`, 'text/plain': text }, metadata: {}, transient: { display_id: 'progress' } });
+    const script: Script = (code) =>
+      code === 'show()'
+        ? { messages: [{ type: 'display_data', content: html('0 of 3') }, { type: 'stream', content: { name: 'stdout', text: 'started\n' } }, { type: 'update_display_data', content: html('1 of 3') }] }
+        : { messages: [{ type: 'update_display_data', content: html('3 of 3') }, { type: 'update_display_data', content: { ...html('ignored'), transient: { display_id: 'another' } } }] };
+    await openWith(script, 'show()', 'finish()');
+    fireEvent.keyDown(screen.getByLabelText('Code cell 1'), { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(cell(0).querySelector('[data-testid="output-display_data"]')?.textContent).toBe('1 of 3'));
+    expect(cell(0).querySelector('[data-output-type="stream"]')!.textContent).toBe('started\n');
+    fireEvent.keyDown(screen.getByLabelText('Code cell 2'), { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(cell(0).querySelector('[data-testid="output-display_data"]')?.textContent).toBe('3 of 3'));
+    expect(cell(0).querySelector('[data-testid="output-display_data"] b')?.textContent).toBe('3 of 3');
+    // The update shows where the display is; the cell that sent it shows nothing of its own.
+    expect(cells()[1]!.outputs).toEqual([]);
+    expect(cells()[0]!.outputs).toEqual([
+      { data: { 'text/html': '<b>3 of 3</b>', 'text/plain': '3 of 3' }, metadata: {}, output_type: 'display_data' },
+      { name: 'stdout', output_type: 'stream', text: 'started\n' },
+    ]);
+  });
+
   it('interrupts the kernel and drops what was queued', async () => {
     let release: () => void = () => {};
     const script: Script = (code) => (code === 'slow()' ? new Promise((resolve) => (release = () => resolve({ messages: [], status: 'error' }))) : { messages: [] });

@@ -11,6 +11,7 @@
 import { useNotebookDocsStore } from '../../state/notebooksDocStore';
 import { useNotebooksStore } from '../../state/notebooksStore';
 import { kernelConnector, type KernelStatus, type NotebookKernel } from './kernel';
+import { cellsShowing, displayIdOf, forgetDisplays, rememberDisplay, withDisplayUpdated } from './displays';
 import { cellsOf, cellType, kernelNameOf, outputOf, sourceOf } from './nbformat';
 
 /** How long a kernel may stay without an answer after a restart or a crash before Lathe acts. */
@@ -170,6 +171,7 @@ function connect(slot: Slot, id: string, request: Parameters<ReturnType<typeof k
 
 /** Lets go of the slot's connection (its session ended too when the notebook is no longer open). */
 function disconnect(slot: Slot): void {
+  forgetDisplays(slot.path);
   slot.unsubscribe();
   slot.unsubscribe = () => {};
   clearWatch(slot);
@@ -292,6 +294,7 @@ export async function restartKernel(path: string): Promise<void> {
   slot.afterRestart = true;
   slot.autoRestarted = false;
   slot.note = null;
+  forgetDisplays(path);
   docs().kernelStatus(path, 'restarting');
   try {
     await current.restart();
@@ -347,10 +350,17 @@ async function execute(path: string, kernel: NotebookKernel, key: string, code: 
         else store.clearOutputs(path, key);
         return;
       }
+      const displayId = displayIdOf(message.content);
+      if (message.type === 'update_display_data') {
+        // Wherever the display is: this cell, or one that ran before.
+        if (displayId) for (const shown of cellsShowing(path, displayId)) store.mapOutputs(path, shown, (outputs) => withDisplayUpdated(outputs, displayId, message.content));
+        return;
+      }
       const output = outputOf(message.type, message.content);
       if (!output) return;
       if (clearOnNext) store.clearOutputs(path, key);
       clearOnNext = false;
+      if (displayId) rememberDisplay(path, key, displayId, output);
       store.output(path, key, output);
     });
     docs().runFinished(path, key, reply.executionCount);
