@@ -3,7 +3,7 @@ import { Command } from 'cmdk';
 import { useWorkbenchStore } from '../state/workbenchStore';
 import { buildCommands, type Command as PaletteCommand } from './commands';
 
-const GROUPS: Array<PaletteCommand['group']> = ['Go to', 'Jobs', 'System', 'Theme'];
+const GROUPS: Array<PaletteCommand['group']> = ['Go to', 'Jobs', 'Notebooks', 'System', 'Theme'];
 
 /** Ctrl+K / Ctrl+Shift+P. cmdk filters and handles arrows and Enter; Radix's dialog handles Escape and focus. */
 export function CommandPalette() {

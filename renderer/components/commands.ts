@@ -1,6 +1,7 @@
 /** What the command palette offers. Navigation comes from the pane registry. */
 import { PANES } from '../panes/registry';
 import { useJobsStore } from '../state/jobsStore';
+import { useNotebooksStore } from '../state/notebooksStore';
 import { useSettingsStore } from '../state/settingsStore';
 import { useSystemStore } from '../state/systemStore';
 import { useWorkbenchStore } from '../state/workbenchStore';
@@ -8,7 +9,7 @@ import { useWorkbenchStore } from '../state/workbenchStore';
 export interface Command {
   id: string;
   title: string;
-  group: 'Go to' | 'Jobs' | 'System' | 'Theme';
+  group: 'Go to' | 'Jobs' | 'Notebooks' | 'System' | 'Theme';
   keywords: string[];
   run(): void;
 }
@@ -38,6 +39,16 @@ export function buildCommands(): Command[] {
       run: () => {
         useJobsStore.getState().show({ mode: 'create', from: null, back: null });
         useWorkbenchStore.getState().showPane('jobs');
+      },
+    },
+    {
+      id: 'notebooks.create',
+      title: 'New notebook',
+      group: 'Notebooks',
+      keywords: ['ipynb', 'jupyter', 'create', 'kernel', 'python'],
+      run: () => {
+        useWorkbenchStore.getState().showPane('notebooks');
+        void useNotebooksStore.getState().newNotebook();
       },
     },
     {

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { NotebookChange, NotebookEnvironment, NotebookServerStatus, WorkspaceEntry } from '../../main/contract/notebooks';
 import type { LatheError, Result } from '../../main/contract/result';
 import { getBridge } from '../api/client';
+import { useNotebookDocsStore } from './notebooksDocStore';
 
 /**
  * The Notebooks pane's environment (interpreter, packages, problems), its Jupyter server, and the
@@ -40,6 +41,11 @@ interface NotebooksState {
   toggle(path: string, open?: boolean): void;
   select(path: string | null): void;
   create(kind: 'notebook' | 'directory', folder: string): Promise<Result<WorkspaceEntry>>;
+  /** "New notebook" from outside the pane (the palette): made in the selected folder and opened. */
+  newNotebook(): Promise<void>;
+  /** Why the last newNotebook() failed (the file browser shows it). */
+  newNotebookError: LatheError | null;
+  clearNewNotebookError(): void;
   rename(path: string, name: string): Promise<Result<WorkspaceEntry>>;
   remove(path: string): Promise<Result<{ Path: string; TrashedTo: string }>>;
   upload(folder: string, name: string, base64: string, overwrite?: boolean): Promise<Result<WorkspaceEntry>>;
@@ -151,6 +157,22 @@ export const useNotebooksStore = create<NotebooksState>()((set, get) => ({
 
   select(selected) {
     set({ selected });
+  },
+
+  newNotebookError: null,
+
+  async newNotebook() {
+    const { selected, folders } = get();
+    // In the selected folder, or the selected file's folder, as the file browser's button does.
+    const folder = selected === null ? '' : folders[selected] ? selected : parentOf(selected);
+    set({ newNotebookError: null });
+    const result = await get().create('notebook', folder);
+    if (result.ok) await useNotebookDocsStore.getState().open(result.value.Path, { fresh: true });
+    else set({ newNotebookError: result.error });
+  },
+
+  clearNewNotebookError() {
+    set({ newNotebookError: null });
   },
 
   async create(kind, folder) {

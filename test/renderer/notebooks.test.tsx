@@ -1,8 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ok } from '../../main/contract/result';
+import { fail, ok } from '../../main/contract/result';
 import { autosave, useNotebookDocsStore } from '../../renderer/state/notebooksDocStore';
-import { resetRenderer } from './harness';
+import { renderApp, resetRenderer } from './harness';
 import { fakeKernels, notebooksBridge, openNotebook, openNotebooksPane, readyEnvironment, readyServer, resetNotebooks } from './notebooksFixtures';
 
 afterEach(() => {
@@ -44,6 +44,35 @@ describe('Notebooks pane: the workspace browser', () => {
     const first = await screen.findByLabelText('Code cell 1');
     await waitFor(() => expect(document.activeElement).toBe(first));
     expect(screen.getByTestId('dirty-marker')).toBeTruthy();
+  });
+
+  it('creates and opens a notebook from the command palette, and shows why when it cannot', async () => {
+    autosave.delayMs = 60_000;
+    const { bridge } = notebooksBridge();
+    fakeKernels();
+    renderApp(bridge);
+    await screen.findByTestId('cpu-cores');
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByPlaceholderText('Type a command…'), { target: { value: 'new notebook' } });
+    await waitFor(() => expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['New notebook']));
+    fireEvent.keyDown(screen.getByPlaceholderText('Type a command…'), { key: 'Enter' });
+    // Its first cell is unsaved, so the tab's name ends with "unsaved changes".
+    await screen.findByRole('tab', { name: /^Untitled\.ipynb/ }, { timeout: 10_000 });
+    expect(bridge.callsTo('notebooks.create')).toEqual([{ Kind: 'notebook' }]);
+    expect(await screen.findByRole('treeitem', { name: 'Untitled.ipynb' })).toBeTruthy();
+
+    resetRenderer();
+    resetNotebooks();
+    const refusing = notebooksBridge({}, { 'notebooks.create': () => fail('resource-exhausted', 'the disk is full: 0 bytes left on /home') }).bridge;
+    renderApp(refusing);
+    await screen.findByTestId('cpu-cores');
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByPlaceholderText('Type a command…'), { target: { value: 'new notebook' } });
+    await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(1));
+    fireEvent.keyDown(screen.getByPlaceholderText('Type a command…'), { key: 'Enter' });
+    const alert = await screen.findByRole('alert', {}, { timeout: 10_000 });
+    expect(alert.textContent).toContain('Could not create a notebook');
+    expect(alert.textContent).toContain('the disk is full: 0 bytes left on /home');
   });
 
   it('creates a folder and names it in place', async () => {

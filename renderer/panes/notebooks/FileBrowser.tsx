@@ -23,6 +23,8 @@ export function FileBrowser() {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<WorkspaceEntry | null>(null);
   const [error, setError] = useState<{ title: string; error: LatheError } | null>(null);
+  // A "New notebook" from the command palette that failed: shown here, until the next action.
+  const paletteError = useNotebooksStore((s) => s.newNotebookError);
   const [message, setMessage] = useState<string | null>(null);
   const uploads = useWorkspaceUpload();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -38,6 +40,7 @@ export function FileBrowser() {
 
   const create = async (kind: 'notebook' | 'directory') => {
     setError(null);
+    store().clearNewNotebookError();
     const result = await store().create(kind, target);
     if (!result.ok) setError({ title: kind === 'notebook' ? 'Could not create a notebook' : 'Could not create a folder', error: result.error });
     else if (kind === 'notebook') void useNotebookDocsStore.getState().open(result.value.Path, { fresh: true });
@@ -108,6 +111,7 @@ export function FileBrowser() {
       </div>
       {root?.error && <ErrorState title="Could not list the workspace" error={root.error} onRetry={() => void store().loadFolder('')} />}
       {error && <ErrorState title={error.title} error={error.error} />}
+      {!error && paletteError && <ErrorState title="Could not create a notebook" error={paletteError} />}
       {uploads.error && <ErrorState title="Could not upload" error={uploads.error} />}
       <p className="visually-hidden" aria-live="polite">
         {uploads.message ?? message ?? ''}
