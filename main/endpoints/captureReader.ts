@@ -2,7 +2,7 @@
  * Reads data capture back (endpoints.captured): the newest records of an endpoint's capture files
  * under `<destination>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`, newest first. It walks the hour
  * folders from the newest and reads each file from its end, so it reads only what it returns, never
- * the whole history. A line that does not parse is counted, not thrown; the last line of a file
+ * the whole history, off the event loop (the runtime API keeps answering meanwhile). A line that does not parse is counted, not thrown; the last line of a file
  * being written (no newline yet) is left for the next read; long data is cut with a marker.
  */
 import fs from 'node:fs';
@@ -39,10 +39,15 @@ interface Budget {
 }
 
 /** A file's lines from the last to the first; `partial` marks the text after the file's last newline. */
-function* linesFromEnd(file: string, budget: Budget): Generator<{ text: string | null; partial: boolean }> {
-  const handle = fs.openSync(file, 'r');
+async function* linesFromEnd(file: string, budget: Budget): AsyncGenerator<{ text: string | null; partial: boolean }> {
+  let handle: fs.promises.FileHandle;
   try {
-    let position = fs.fstatSync(handle).size;
+    handle = await fs.promises.open(file, 'r');
+  } catch {
+    return; // gone since it was listed (a variant deleted meanwhile): nothing to read
+  }
+  try {
+    let position = (await handle.stat()).size;
     // The bytes of the line being assembled, last piece first; null once it is too long to keep.
     let pieces: Buffer[] | null = [];
     let held = 0;
@@ -59,7 +64,7 @@ function* linesFromEnd(file: string, budget: Budget): Generator<{ text: string |
       const size = Math.min(CHUNK_BYTES, position);
       position -= size;
       const chunk = Buffer.alloc(size);
-      fs.readSync(handle, chunk, 0, size, position);
+      await handle.read(chunk, 0, size, position);
       budget.bytes += size;
       let end = size;
       for (let newline = chunk.lastIndexOf(0x0a, end - 1); newline !== -1; newline = end > 0 ? chunk.lastIndexOf(0x0a, end - 1) : -1) {
@@ -74,7 +79,7 @@ function* linesFromEnd(file: string, budget: Budget): Generator<{ text: string |
     }
     if (position === 0 && (pieces === null || held > 0)) yield line();
   } finally {
-    fs.closeSync(handle);
+    await handle.close();
   }
 }
 
@@ -114,10 +119,10 @@ export function parseCaptureLine(text: string, variant: string, file: string, ma
 }
 
 /** The entries of `folder` whose names match, highest first; none when it is not a folder. */
-function namesDescending(folder: string, pattern: RegExp, directories: boolean): string[] {
+async function namesDescending(folder: string, pattern: RegExp, directories: boolean): Promise<string[]> {
   let entries: fs.Dirent[];
   try {
-    entries = fs.readdirSync(folder, { withFileTypes: true });
+    entries = await fs.promises.readdir(folder, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -128,11 +133,11 @@ function namesDescending(folder: string, pattern: RegExp, directories: boolean):
 }
 
 /** A variant's hour folders (yyyy/mm/dd/hh), newest first, found one at a time. */
-function* hoursNewestFirst(variantFolder: string): Generator<string> {
-  for (const year of namesDescending(variantFolder, /^\d{4}$/, true)) {
-    for (const month of namesDescending(path.join(variantFolder, year), /^\d{2}$/, true)) {
-      for (const day of namesDescending(path.join(variantFolder, year, month), /^\d{2}$/, true)) {
-        for (const hour of namesDescending(path.join(variantFolder, year, month, day), /^\d{2}$/, true)) yield path.join(variantFolder, year, month, day, hour);
+async function* hoursNewestFirst(variantFolder: string): AsyncGenerator<string> {
+  for (const year of await namesDescending(variantFolder, /^\d{4}$/, true)) {
+    for (const month of await namesDescending(path.join(variantFolder, year), /^\d{2}$/, true)) {
+      for (const day of await namesDescending(path.join(variantFolder, year, month), /^\d{2}$/, true)) {
+        for (const hour of await namesDescending(path.join(variantFolder, year, month, day), /^\d{2}$/, true)) yield path.join(variantFolder, year, month, day, hour);
       }
     }
   }
@@ -144,9 +149,9 @@ const timeOf = (record: CapturedRecord) => Date.parse(record.InferenceTime);
 const newestFirst = (records: CapturedRecord[]) => records.sort((a, b) => timeOf(b) - timeOf(a));
 
 /** The newest `max` records of one file, newest first. */
-function readFile(file: string, variant: string, max: number, maxChars: number, budget: Budget): CapturedRecord[] {
+async function readFile(file: string, variant: string, max: number, maxChars: number, budget: Budget): Promise<CapturedRecord[]> {
   const records: CapturedRecord[] = [];
-  for (const { text, partial } of linesFromEnd(file, budget)) {
+  for await (const { text, partial } of linesFromEnd(file, budget)) {
     if (text !== null && text.trim() === '') continue;
     const record = text === null ? null : parseCaptureLine(text, variant, file, maxChars);
     if (record) records.push(record);
@@ -158,11 +163,12 @@ function readFile(file: string, variant: string, max: number, maxChars: number, 
 }
 
 /** One variant's newest `max` records: whole hours from the newest until there are enough. */
-function readVariant(variantFolder: string, variant: string, max: number, maxChars: number, budget: Budget): CapturedRecord[] {
+async function readVariant(variantFolder: string, variant: string, max: number, maxChars: number, budget: Budget): Promise<CapturedRecord[]> {
   const records: CapturedRecord[] = [];
-  for (const hour of hoursNewestFirst(variantFolder)) {
+  for await (const hour of hoursNewestFirst(variantFolder)) {
     // Files of one hour may overlap in time (a Lathe restarted within the hour): each gives its newest.
-    const inHour = namesDescending(hour, /\.jsonl$/, false).flatMap((name) => readFile(path.join(hour, name), variant, max, maxChars, budget));
+    const inHour: CapturedRecord[] = [];
+    for (const name of await namesDescending(hour, /\.jsonl$/, false)) inHour.push(...(await readFile(path.join(hour, name), variant, max, maxChars, budget)));
     records.push(...newestFirst(inHour));
     if (records.length >= max || budget.bytes >= MAX_READ_BYTES) break;
   }
@@ -170,21 +176,22 @@ function readVariant(variantFolder: string, variant: string, max: number, maxCha
 }
 
 /** The newest records under an endpoint's capture folder (`<destination>/<endpoint>`), newest first. */
-export function readCaptured(endpointFolder: string, options: ReadCaptureOptions): CaptureRead {
+export async function readCaptured(endpointFolder: string, options: ReadCaptureOptions): Promise<CaptureRead> {
   const budget: Budget = { bytes: 0, skipped: 0 };
   const maxChars = options.maxDataChars ?? MAX_DATA_CHARS;
-  const variants = namesDescending(endpointFolder, /^[a-zA-Z0-9-]+$/, true).filter((v) => options.variant === undefined || v === options.variant);
-  const records = variants.flatMap((variant) => readVariant(path.join(endpointFolder, variant), variant, options.maxRecords, maxChars, budget));
+  const variants = (await namesDescending(endpointFolder, /^[a-zA-Z0-9-]+$/, true)).filter((v) => options.variant === undefined || v === options.variant);
+  const records: CapturedRecord[] = [];
+  for (const variant of variants) records.push(...(await readVariant(path.join(endpointFolder, variant), variant, options.maxRecords, maxChars, budget)));
   return { Records: newestFirst(records).slice(0, options.maxRecords), Skipped: budget.skipped };
 }
 
 /** endpoints.captured from the endpoint's capture settings: Enabled false and no records when it captures nothing. */
-export function capturedData(
+export async function capturedData(
   capture: { endpoint: string; destination?: string; settings: { folder: string; samplingPercentage: number } | null },
   request: { VariantName?: string; MaxRecords?: number },
-): CapturedData {
+): Promise<CapturedData> {
   if (!capture.settings) return { EndpointName: capture.endpoint, Enabled: false, ...(capture.destination ? { Destination: capture.destination } : {}), Records: [], Skipped: 0 };
   const folder = path.join(capture.settings.folder, capture.endpoint);
-  const read = readCaptured(folder, { maxRecords: request.MaxRecords ?? DEFAULT_RECORDS, ...(request.VariantName ? { variant: request.VariantName } : {}) });
+  const read = await readCaptured(folder, { maxRecords: request.MaxRecords ?? DEFAULT_RECORDS, ...(request.VariantName ? { variant: request.VariantName } : {}) });
   return { EndpointName: capture.endpoint, Enabled: true, ...(capture.destination ? { Destination: capture.destination } : {}), Folder: folder, SamplingPercentage: capture.settings.samplingPercentage, ...read };
 }
