@@ -41,6 +41,8 @@ export interface KernelConnection {
   /** Resolves with the kernel_info reply once the kernel answers. */
   readonly info: Promise<unknown>;
   readonly statusChanged: { connect(slot: (sender: unknown, status: string) => void): boolean };
+  /** Every IOPub message, after the library has routed it (display updates included). */
+  readonly iopubMessage: { connect(slot: (sender: unknown, message: KernelMessage) => void): boolean };
   requestExecute(content: ExecuteRequest): KernelFuture;
   requestKernelInfo(): Promise<unknown>;
   reconnect(): Promise<void>;

@@ -9,7 +9,7 @@ import { LatheFault, unavailable } from '../api/errors';
 import type { NotebookRunResult } from '../contract/notebooks';
 import type { Logger } from '../log/logger';
 import { connectKernel, jupyterServices, nodeServerSettings, type KernelConnection, type KernelModel } from './jupyterServices';
-import { OutputCollector } from './outputs';
+import { applyDisplayUpdate, OutputCollector, type DisplayRegistry } from './outputs';
 import type { Workspace } from './workspace';
 
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 1800;
@@ -96,6 +96,12 @@ export async function runNotebook(request: RunRequest, deps: RunnerDeps): Promis
   let status: NotebookRunResult['Status'] = 'ok';
   let error: NotebookRunResult['Error'];
   let executed = 0;
+  // A display shown by one cell may be updated by a later one: outputs are written once all ran.
+  const displays: DisplayRegistry = new Map();
+  const ran: Array<{ cell: Record<string, unknown>; collector: OutputCollector }> = [];
+  kernel.iopubMessage.connect((_, message) => {
+    if (message.header.msg_type === 'update_display_data') applyDisplayUpdate(displays, message.content);
+  });
   try {
     if ((await within(kernel.info, deadline - Date.now(), deps.signal)) === 'late') {
       if (deps.signal.aborted) throw unavailable('Lathe is shutting down; the run was stopped');
@@ -107,10 +113,10 @@ export async function runNotebook(request: RunRequest, deps: RunnerDeps): Promis
       // As nbclient: an empty cell is not sent to the kernel.
       if (code.trim() === '') continue;
       if (deps.signal.aborted) throw unavailable('Lathe is shutting down; the run was stopped');
-      const collector = new OutputCollector();
+      const collector = new OutputCollector(displays);
+      ran.push({ cell, collector });
       const end = await executeCell(kernel, code, collector, deadline, deps.signal);
       executed++;
-      cell.outputs = collector.toNbformat();
       const count = end.kind === 'reply' && typeof end.content.execution_count === 'number' ? end.content.execution_count : collector.executionCount;
       cell.execution_count = count ?? null;
       if (deps.signal.aborted) throw unavailable('Lathe is shutting down; the run was stopped');
@@ -132,6 +138,7 @@ export async function runNotebook(request: RunRequest, deps: RunnerDeps): Promis
       }
     }
   } finally {
+    for (const { cell, collector } of ran) cell.outputs = collector.toNbformat();
     kernel.dispose();
     await KernelAPI.shutdownKernel(model.id, settings).catch((reason: unknown) => deps.logger.warn(`could not shut kernel ${model.id} down`, reason));
   }

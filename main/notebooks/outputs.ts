@@ -23,10 +23,27 @@ function splitBundle(data: Bundle): Bundle {
 
 const asBundle = (value: unknown): Bundle => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Bundle) : {});
 
+/** Display id → the outputs showing it, shared by the cells of one run (an update may come from a later cell). */
+export type DisplayRegistry = Map<string, Bundle[]>;
+
+/**
+ * An update_display_data message's content applied to every output showing its display. The
+ * kernel library hands such an update only to the request that showed the display, and drops it
+ * once that request is done: a runner applies the updates it sees on the kernel's IOPub stream.
+ */
+export function applyDisplayUpdate(displays: DisplayRegistry, content: Record<string, unknown>): void {
+  const id = asBundle(content.transient).display_id;
+  for (const output of typeof id === 'string' ? (displays.get(id) ?? []) : []) {
+    output.data = asBundle(content.data);
+    output.metadata = asBundle(content.metadata);
+  }
+}
+
 export class OutputCollector {
   private outputs: Bundle[] = [];
   private clearOnNext = false;
-  private readonly displays = new Map<string, Bundle[]>();
+
+  constructor(private readonly displays: DisplayRegistry = new Map()) {}
   /** From execute_input, in case the reply never comes (interrupted, dead kernel). */
   executionCount: number | null = null;
 
@@ -62,14 +79,9 @@ export class OutputCollector {
         if (typeof id === 'string') this.displays.set(id, [...(this.displays.get(id) ?? []), output]);
         return;
       }
-      case 'update_display_data': {
-        const id = asBundle(content.transient).display_id;
-        for (const output of typeof id === 'string' ? (this.displays.get(id) ?? []) : []) {
-          output.data = asBundle(content.data);
-          output.metadata = asBundle(content.metadata);
-        }
+      case 'update_display_data':
+        applyDisplayUpdate(this.displays, content);
         return;
-      }
       case 'error':
         this.add({ output_type: 'error', ename: String(content.ename ?? ''), evalue: String(content.evalue ?? ''), traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [] });
         return;

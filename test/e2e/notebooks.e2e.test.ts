@@ -135,7 +135,7 @@ describe('Notebooks pane in the browser', () => {
     if (process.env.LATHE_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: DOCS_SHOT });
 
     // HTML output with a script and an event handler: sanitized, and neither runs in the real browser.
-    await typeInto(page, 3, `from IPython.display import HTML; HTML('<b id="rich">rich</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>')`);
+    await typeInto(page, 3, `from IPython.display import HTML, display; progress = display('0 of 3', display_id=True); HTML('<b id="rich">rich</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>')`);
     await page.keyboard.press('Control+Enter');
     const html = notebook.getByTestId('cell-3').getByTestId('output-execute_result');
     await html.waitFor({ timeout: 60_000 });
@@ -144,6 +144,17 @@ describe('Notebooks pane in the browser', () => {
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     // Its count comes with the kernel's reply, after the output: saved once that is in.
     await expect.poll(() => notebook.getByTestId('cell-prompt-3').innerText(), { timeout: 30_000 }).toBe('[3]:');
+    // A display that cell 3 showed, updated from a new cell below it: it changes in place, in cell 3.
+    const progress = notebook.getByTestId('cell-3').locator('pre[data-output-type="display_data"]');
+    expect(await progress.innerText()).toBe("'0 of 3'");
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b');
+    await page.keyboard.press('Enter');
+    await typeInto(page, 4, "progress.update('3 of 3')");
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => progress.innerText(), { timeout: 30_000 }).toBe("'3 of 3'");
+    await expect.poll(() => notebook.getByTestId('cell-prompt-4').innerText(), { timeout: 30_000 }).toBe('[4]:');
+    expect(await notebook.getByTestId('cell-4').locator('.nb-output').count()).toBe(0);
     await page.keyboard.press('Control+s');
     await expect.poll(() => notebook.getByTestId('save-state').innerText(), { timeout: 10_000 }).toBe('Saved');
 

@@ -63,7 +63,7 @@ describe('Notebooks pane: the workspace browser', () => {
 
     resetRenderer();
     resetNotebooks();
-    const refusing = notebooksBridge({}, { 'notebooks.create': () => fail('resource-exhausted', 'the disk is full: 0 bytes left on /home') }).bridge;
+    const refusing = notebooksBridge({}, { 'notebooks.create': () => fail('unavailable', 'the disk is full: 0 bytes left on /home') }).bridge;
     renderApp(refusing);
     await screen.findByTestId('cpu-cores');
     fireEvent.keyDown(window, { key: 'k', ctrlKey: true });

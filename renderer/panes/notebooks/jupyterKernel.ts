@@ -4,7 +4,7 @@
  * the proxy token as `Authorization: token …` on HTTP and `?token=` on WebSockets. Loaded only when
  * a notebook first connects.
  */
-import { KernelManager, ServerConnection, SessionManager, type Session } from '@jupyterlab/services';
+import { KernelManager, ServerConnection, SessionManager, type KernelMessage, type Session } from '@jupyterlab/services';
 import { serverUrls, statusOf, type ExecuteReply, type KernelConnectRequest, type KernelStatus, type NotebookKernel } from './kernel';
 
 class JupyterKernel implements NotebookKernel {
@@ -43,8 +43,24 @@ class JupyterKernel implements NotebookKernel {
     const kernel = this.session.kernel;
     if (!kernel) throw new Error('The notebook has no kernel: restart it.');
     const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true, allow_stdin: false });
-    future.onIOPub = (message) => onMessage({ type: message.header.msg_type, content: message.content as Record<string, unknown> });
-    const reply = await future.done;
+    const request = future.msg.header.msg_id;
+    const forward = (message: KernelMessage.IIOPubMessage) => onMessage({ type: message.header.msg_type, content: message.content as Record<string, unknown> });
+    // The library hands a display update only to the request that showed the display, and drops
+    // it once that request is done; this cell may update a display an earlier cell showed, so its
+    // updates are taken from the kernel's IOPub stream instead.
+    const updates = (_: unknown, message: KernelMessage.IIOPubMessage) => {
+      if (message.header.msg_type === 'update_display_data' && (message.parent_header as { msg_id?: string }).msg_id === request) forward(message);
+    };
+    future.onIOPub = (message) => {
+      if (message.header.msg_type !== 'update_display_data') forward(message);
+    };
+    kernel.iopubMessage.connect(updates);
+    let reply: Awaited<typeof future.done>;
+    try {
+      reply = await future.done;
+    } finally {
+      kernel.iopubMessage.disconnect(updates);
+    }
     const content = reply.content as { status: string; execution_count?: unknown };
     return {
       status: content.status === 'ok' ? 'ok' : content.status === 'error' ? 'error' : 'aborted',

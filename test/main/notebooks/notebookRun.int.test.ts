@@ -65,6 +65,20 @@ describe('notebooks.run', () => {
     expect(await kernels.json()).toEqual([]);
   });
 
+  it('saves a display as its last update, made from the same cell or a later one', async () => {
+    write(
+      'displays.ipynb',
+      notebook([code("from IPython.display import display\nh = display('0 of 3', display_id=True)\nh.update('1 of 3')\nprint('started')"), code("h.update('3 of 3')")]),
+    );
+    expect(await lathe.router.invoke('notebooks.run', { Path: 'displays.ipynb' })).toMatchObject({ Status: 'ok', Executed: 2, Saved: true });
+    const [shown, updating] = JSON.parse(fs.readFileSync(ws('displays.ipynb'), 'utf8')).cells;
+    expect(shown.outputs).toEqual([
+      { output_type: 'display_data', data: { 'text/plain': ["'3 of 3'"] }, metadata: {} },
+      { output_type: 'stream', name: 'stdout', text: ['started\n'] },
+    ]);
+    expect(updating.outputs).toEqual([]);
+  });
+
   it("runs in the notebook's folder, with the lathe SDK pointed at this Lathe", async () => {
     write('team/ana/sdk.ipynb', notebook([code("import os, lathe\nfrom lathe.tracking import _http\nprint(os.getcwd())\nprint(os.environ['LATHE_URL'])\nprint(lathe.__file__)\nprint('JUPYTER_TOKEN' in os.environ)\nopen('made-here.txt', 'w').write('x')")]));
     const result = await lathe.router.invoke('notebooks.run', { Path: 'team/ana/sdk.ipynb' });
