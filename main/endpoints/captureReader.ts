@@ -2,8 +2,9 @@
  * Reads data capture back (endpoints.captured): the newest records of an endpoint's capture files
  * under `<destination>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`, newest first. It walks the hour
  * folders from the newest and reads each file from its end, so it reads only what it returns, never
- * the whole history, off the event loop (the runtime API keeps answering meanwhile). A line that does not parse is counted, not thrown; the last line of a file
- * being written (no newline yet) is left for the next read; long data is cut with a marker.
+ * the whole history, and asynchronously (the runtime API keeps answering meanwhile). A line that
+ * does not parse is counted, not thrown; the last line of a file being written (no newline yet) is
+ * left for the next read; long data is cut with a marker.
  */
 import fs from 'node:fs';
 import path from 'node:path';
