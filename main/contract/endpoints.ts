@@ -24,7 +24,7 @@ export interface ModelDescription {
   ExecutionRoleArn?: string;
   CreationTime: string;
   /** Lathe: what serves it ("built-in xgboost", …) and the model file it loads. */
-  LatheServer?: { Kind: 'builtin'; Algorithm: string; ModelDataPath: string } | { Kind: 'container'; Image: string; ModelDataPath?: string };
+  LatheServer?: { Kind: 'builtin'; Algorithm: string; ModelDataPath: string } | { Kind: 'container'; Image: string; ModelDataPath?: string; CodePath?: string };
 }
 
 export interface ProductionVariant {

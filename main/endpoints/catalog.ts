@@ -58,7 +58,7 @@ export class EndpointCatalog {
       CreationTime: row.createdAt,
       LatheServer:
         row.server.Kind === 'container'
-          ? { Kind: 'container', Image: row.server.Image, ...(row.server.ModelDataPath ? { ModelDataPath: row.server.ModelDataPath } : {}) }
+          ? { Kind: 'container', Image: row.server.Image, ...(row.server.ModelDataPath ? { ModelDataPath: row.server.ModelDataPath } : {}), ...(row.server.CodePath ? { CodePath: row.server.CodePath } : {}) }
           : { Kind: 'builtin', Algorithm: row.server.Algorithm, ModelDataPath: row.server.ModelDataPath },
     };
   }

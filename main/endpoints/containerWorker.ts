@@ -18,6 +18,8 @@ export interface ContainerLaunch extends WorkerLimits {
   image: string;
   /** The unpacked model, mounted read-only at /opt/ml/model; none when the image carries its own. */
   modelDir?: string;
+  /** A script-mode model's code (folder or .tar.gz), mounted read-only where SAGEMAKER_SUBMIT_DIRECTORY says. */
+  code?: { source: string; target: string };
   env: Record<string, string>;
   /** Which endpoint and variant the containers serve, and which Lathe started them (labels). */
   labels: Record<string, string>;
@@ -154,7 +156,10 @@ export class ContainerWorker extends WorkerBase {
           NetworkMode: 'host',
           Init: true,
           AutoRemove: false,
-          Mounts: this.launch.modelDir ? [{ Type: 'bind' as const, Source: this.launch.modelDir, Target: '/opt/ml/model', ReadOnly: true }] : [],
+          Mounts: [
+            ...(this.launch.modelDir ? [{ Type: 'bind' as const, Source: this.launch.modelDir, Target: '/opt/ml/model', ReadOnly: true }] : []),
+            ...(this.launch.code ? [{ Type: 'bind' as const, Source: this.launch.code.source, Target: this.launch.code.target, ReadOnly: true }] : []),
+          ],
         },
       })
       .catch((error: unknown) => {
@@ -178,7 +183,7 @@ export class ContainerWorker extends WorkerBase {
       this.container = null;
       throw new Error(`could not start ${image} with \`serve\`: ${errorText(error)}`);
     }
-    this.note(`container ${this.id} of ${image} started with \`serve\`, SAGEMAKER_BIND_TO_PORT=${this.port}${this.launch.modelDir ? `, the model at /opt/ml/model` : ''}`);
+    this.note(`container ${this.id} of ${image} started with \`serve\`, SAGEMAKER_BIND_TO_PORT=${this.port}${this.launch.modelDir ? `, the model at /opt/ml/model` : ''}${this.launch.code ? `, its code at ${this.launch.code.target}` : ''}`);
     void container
       .wait()
       .then((result: { StatusCode?: number }) => result.StatusCode ?? null)

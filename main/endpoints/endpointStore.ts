@@ -23,6 +23,8 @@ export type ModelServer =
       Kind: 'container';
       /** A model.tar.gz (or folder) on this machine; an image may carry its model itself. */
       ModelDataPath?: string;
+      /** A script-mode model's code on this machine (its SAGEMAKER_SUBMIT_DIRECTORY), mounted read-only at CODE_MOUNT. */
+      CodePath?: string;
       Image: string;
       Environment: Record<string, string>;
     };

@@ -47,15 +47,34 @@ export function resolveModelServer(containers: readonly ContainerDefinition[], d
     // A local Docker image run with `serve`: whether it exists is checked when it deploys (the
     // engine may be started in between); its model data is optional, as SageMaker's is.
     if (!DOCKER_IMAGE.test(image)) throw invalid(`Image ${JSON.stringify(image)} is not a Docker image reference; give a local image such as my-server:latest, or xgboost / sklearn for the built-in server`, { field: 'Image' });
-    return { Kind: 'container', Image: image, Environment: environment, ...(container.ModelDataUrl ? { ModelDataPath: localModel(container.ModelDataUrl, deps) } : {}) };
+    // Script-mode code goes in read-only (SageMaker's framework containers read a local folder or
+    // .tar.gz in SAGEMAKER_SUBMIT_DIRECTORY as they would download it from S3).
+    // A plain path is the image's own (/opt/ml/code, say) and stays as it is.
+    const codePath = isUri(environment.SAGEMAKER_SUBMIT_DIRECTORY) ? localCode(environment, deps).SAGEMAKER_SUBMIT_DIRECTORY : undefined;
+    return {
+      Kind: 'container',
+      Image: image,
+      Environment: codePath ? { ...environment, SAGEMAKER_SUBMIT_DIRECTORY: codeMount(codePath) } : environment,
+      ...(container.ModelDataUrl ? { ModelDataPath: localModel(container.ModelDataUrl, deps) } : {}),
+      ...(codePath ? { CodePath: codePath } : {}),
+    };
   }
   if (!container.ModelDataUrl) throw invalid('the container has no ModelDataUrl: give the model.tar.gz to serve, or a ModelPackageName from the registry', { field: 'ModelDataUrl' });
   const local = localModel(container.ModelDataUrl, deps);
   return { Kind: 'builtin', Algorithm: image.toLowerCase().includes('xgboost') ? 'xgboost' : image, ModelDataPath: local, Image: image, Environment: localCode(environment, deps) };
 }
 
+const isUri = (value: string | undefined): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value?.trim() ?? '');
+
 /** Where the model's own code/ is meant (SageMaker's repacked models): nothing to resolve. */
 const MODEL_CODE = '/opt/ml/model/code';
+/** Where a container sees a script-mode model's code: SageMaker's code folder, or the archive in it. */
+export const CODE_MOUNT = '/opt/ml/code';
+
+/** The path inside a container of code at `local`: the folder itself, or a .tar.gz inside /opt/ml/code. */
+export function codeMount(local: string): string {
+  return fs.statSync(local).isDirectory() ? CODE_MOUNT : path.posix.join(CODE_MOUNT, path.basename(local));
+}
 
 /**
  * A script-mode model's SAGEMAKER_SUBMIT_DIRECTORY (the s3:// URI the estimator's code went to, or
@@ -65,7 +84,7 @@ function localCode(environment: Record<string, string>, deps: ResolveDeps): Reco
   const submit = environment.SAGEMAKER_SUBMIT_DIRECTORY?.trim();
   if (!submit || submit.replace(/\/+$/, '') === MODEL_CODE) return environment;
   const what = 'Environment.SAGEMAKER_SUBMIT_DIRECTORY';
-  const local = /^[a-z][a-z0-9+.-]*:\/\//i.test(submit) ? resolveDataUri(submit, deps.objectStore, what) : submit;
+  const local = isUri(submit) ? resolveDataUri(submit, deps.objectStore, what) : submit;
   if (!path.isAbsolute(local) || !fs.existsSync(local)) {
     throw invalid(`${what} ${JSON.stringify(submit)} names ${local}, which is not on this machine; give the s3:// URI the estimator's code was uploaded to, or a local folder`, { field: what, path: local });
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { unavailable } from '../api/errors';
 import { HOME_LABEL, reapContainers, type ContainerLaunch } from './containerWorker';
+import { CODE_MOUNT } from './modelServer';
 import type { ModelServer } from './endpointStore';
 import type { WorkerLimits } from './workers';
 import type { WorkerLaunch } from './workerPool';
@@ -79,5 +80,6 @@ export async function variantLaunch(server: ModelServer, context: LaunchContext)
     docker: () => docker,
   };
   if (server.ModelDataPath) launch.modelDir = await unpackModel(server.ModelDataPath, path.join(folder, 'model'), context);
+  if (server.CodePath) launch.code = { source: server.CodePath, target: server.Environment.SAGEMAKER_SUBMIT_DIRECTORY ?? CODE_MOUNT };
   return launch;
 }

@@ -106,6 +106,27 @@ describe('an endpoint served by a Docker image', () => {
     expect(text).toContain('fixture-server: scored 1 rows');
   });
 
+  it("gives a script-mode model's code to the container read-only, at SAGEMAKER_SUBMIT_DIRECTORY", { timeout: 180_000 }, async () => {
+    const source = path.join(lathe.home, 's3', 'lathe-demo', 'script-job', 'source');
+    fs.mkdirSync(source, { recursive: true });
+    fs.writeFileSync(path.join(source, 'train.py'), 'print("training")\n');
+    fs.writeFileSync(path.join(source, 'helpers.py'), '');
+    const environment = { SAGEMAKER_PROGRAM: 'train.py', SAGEMAKER_SUBMIT_DIRECTORY: 's3://lathe-demo/script-job/source' };
+    const endpoint = await deploy('fraud-container-script', { Image: IMAGE, ModelDataUrl: modelUri, Environment: environment });
+    expect(endpoint.EndpointStatus).toBe('InService');
+    expect(await lathe.router.invoke('endpoints.describeModel', { ModelName: 'fraud-container-script-model' })).toMatchObject({
+      PrimaryContainer: { Environment: environment },
+      LatheServer: { Kind: 'container', CodePath: source },
+    });
+    const text = (await lathe.router.invoke('endpoints.logs', { EndpointName: 'fraud-container-script' })).Workers.flatMap((w) => w.Lines).join('\n');
+    expect(text).toContain('the model at /opt/ml/model, its code at /opt/ml/code');
+    expect(text).toContain('fixture-server: code at /opt/ml/code: helpers.py, train.py');
+    const [container] = await workerContainers().then((all) => all.filter((c) => c.Labels['lathe.endpoint'] === 'fraud-container-script'));
+    expect(container!.Mounts).toContainEqual(expect.objectContaining({ Source: source, Destination: '/opt/ml/code', RW: false }));
+    await lathe.router.invoke('endpoints.delete', { EndpointName: 'fraud-container-script' });
+    await until(async () => (await workerContainers()).filter((c) => c.Labels['lathe.endpoint'] === 'fraud-container-script'), (left) => left.length === 0, 'its container to go');
+  });
+
   it("passes the container's error on as a ModelError, and replaces a container that dies", { timeout: 180_000 }, async () => {
     const bad = await invoke('fraud-container', 'two hundred,14,0.85,5');
     expect(bad).toMatchObject({ ok: false, error: { details: { ErrorType: 'ModelError', OriginalStatusCode: 500, OriginalMessage: expect.stringContaining('fixture-server could not score the rows') } } });

@@ -44,4 +44,17 @@ describe('serving a script-mode model', () => {
     expect(create('s3://lathe-demo/../etc')).toThrow('contains a ".." segment');
     expect(create('relative/source')).toThrow('which is not on this machine');
   });
+
+  it("mounts a Docker image's script-mode code read-only where SageMaker's containers look for it", () => {
+    const deps = store();
+    const source = path.join(deps.root, 'lathe-demo', 'job-1', 'source');
+    const folder = resolveModelServer([{ Image: 'my-server:1', Environment: { SAGEMAKER_PROGRAM: 'train.py', SAGEMAKER_SUBMIT_DIRECTORY: 's3://lathe-demo/job-1/source' } }], deps);
+    expect(folder).toEqual({ Kind: 'container', Image: 'my-server:1', CodePath: source, Environment: { SAGEMAKER_PROGRAM: 'train.py', SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/code' } });
+    fs.writeFileSync(path.join(deps.root, 'lathe-demo', 'job-1', 'sourcedir.tar.gz'), '');
+    const archive = resolveModelServer([{ Image: 'my-server:1', Environment: { SAGEMAKER_SUBMIT_DIRECTORY: 's3://lathe-demo/job-1/sourcedir.tar.gz' } }], deps);
+    expect(archive).toMatchObject({ CodePath: path.join(deps.root, 'lathe-demo', 'job-1', 'sourcedir.tar.gz'), Environment: { SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/code/sourcedir.tar.gz' } });
+    // A plain path names a folder inside the image: it is the image's business.
+    const own = resolveModelServer([{ Image: 'my-server:1', Environment: { SAGEMAKER_SUBMIT_DIRECTORY: '/opt/program' } }], deps);
+    expect(own).toEqual({ Kind: 'container', Image: 'my-server:1', Environment: { SAGEMAKER_SUBMIT_DIRECTORY: '/opt/program' } });
+  });
 });
