@@ -40,6 +40,7 @@ import { registerEndpointHandlers, registerEndpointOperations } from './endpoint
 import { EndpointService } from './endpoints/endpointService';
 import { Autoscaler } from './endpoints/autoscaler';
 import { EndpointCatalog } from './endpoints/catalog';
+import { startTransformServer } from './endpoints/transformServer';
 import { TransformService } from './endpoints/transformService';
 import { EndpointStore } from './endpoints/endpointStore';
 import { registerNotebookHandlers } from './notebooks/notebookHandlers';
@@ -229,7 +230,15 @@ export async function createLathe(options: LatheOptions): Promise<Lathe> {
         ...(options.autoscalingWindowSeconds !== undefined ? { windowSeconds: options.autoscalingWindowSeconds } : {}),
       }),
     );
-    const transforms = new TransformService({ store, home: layout.home, objectStore: training.objectStore, model: (name) => endpoints.modelServer(name), processing });
+    const transforms = new TransformService({
+      store,
+      home: layout.home,
+      objectStore: training.objectStore,
+      model: (name) => endpoints.modelServer(name),
+      processing,
+      startServer: (server, name, environment) => startTransformServer(server, name, environment, { home: layout.home, python: jobOptions.python, pythonPath: jobOptions.pythonPath }),
+    });
+    owned.add({ dispose: () => transforms.dispose() });
     registerEndpointHandlers(router, catalog, endpoints, autoscaler, transforms);
     const notebooks = new NotebookService({
       home: layout.home,

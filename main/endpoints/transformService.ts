@@ -1,7 +1,9 @@
 /**
  * Batch transform (CreateTransformJob) on the job runner: each transform job runs as a processing
  * job (`python3 -m lathe.transform`, named `tj-<name>`) with the model's file and the input as its
- * inputs and S3OutputPath as its output, so it shares the runner's slots, logs and recovery. The
+ * inputs and S3OutputPath as its output, so it shares the runner's slots, logs and recovery. A
+ * model served by a Docker image answers from a container started for the transform
+ * (transformServer.ts), which the job reaches over 127.0.0.1 and which stops when the job ends. The
  * transform's own record keeps SageMaker's request; its status and progress come from the job.
  */
 import fs from 'node:fs';
@@ -14,6 +16,7 @@ import { resolveDataUri, toS3Uri } from '../jobs/dataUri';
 import type { MetadataStore } from '../store/metadataStore';
 import { listPage, sortBy } from '../util/paging';
 import type { ModelServer } from './endpointStore';
+import type { TransformServer } from './transformServer';
 
 const ARN = 'arn:aws:sagemaker:local:000000000000:transform-job';
 const jobOf = (name: string) => `tj-${name}`;
@@ -31,6 +34,8 @@ export interface TransformDeps {
   home: string;
   objectStore: string;
   model(name: string): ModelServer | null;
+  /** The model server of a transform whose model is a Docker image (transformServer.ts). */
+  startServer(server: Extract<ModelServer, { Kind: 'container' }>, transformName: string, environment: Record<string, string>): Promise<TransformServer>;
   processing: {
     create(request: CreateProcessingJobRequest, actor: string): Promise<{ ProcessingJobArn: string }>;
     describe(name: string): ProcessingJobDescription;
@@ -39,6 +44,8 @@ export interface TransformDeps {
 }
 
 export class TransformService {
+  private readonly servers = new Map<string, () => void>();
+
   constructor(private readonly deps: TransformDeps) {}
 
   private row(name: string): { request: CreateTransformJobRequest; createdAt: string } | null {
@@ -51,14 +58,31 @@ export class TransformService {
     if (this.row(name)) throw conflict(`Transform job ${name} already exists; transform job names must be unique.`);
     const model = this.deps.model(request.ModelName);
     if (!model) throw notFound(`Could not find model "${request.ModelName}"; create it first with CreateModel.`);
-    if (model.Kind !== 'builtin') throw unavailable(`Model ${request.ModelName} is served by the Docker image ${model.Image}; batch transform runs the built-in model server only for now (deploy the image as an endpoint instead)`);
     const input = resolveDataUri(request.TransformInput.DataSource.S3DataSource.S3Uri, this.deps.objectStore, 'TransformInput.DataSource.S3DataSource.S3Uri');
     if (!fs.existsSync(input)) throw invalid(`TransformInput names ${input}, which does not exist; give a file or a folder of input files`, { field: 'TransformInput' });
     if (request.TransformInput.SplitType === 'RecordIO' || request.TransformInput.SplitType === 'TFRecord') throw invalid(`SplitType ${request.TransformInput.SplitType} is not supported; use Line or None`);
     if (request.TransformInput.CompressionType === 'Gzip') throw invalid('CompressionType Gzip is not supported yet; give uncompressed input');
     resolveDataUri(request.TransformOutput.S3OutputPath, this.deps.objectStore, 'TransformOutput.S3OutputPath');
+    // SageMaker's batch environment (contracts §2.2), for the model's code or the image to read.
+    const batch = {
+      SAGEMAKER_BATCH: 'True',
+      SAGEMAKER_MAX_PAYLOAD_IN_MB: String(request.MaxPayloadInMB || 6),
+      SAGEMAKER_BATCH_STRATEGY: request.BatchStrategy === 'SingleRecord' ? 'SINGLE_RECORD' : 'MULTI_RECORD',
+      SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '1',
+    };
+    const environment = { ...model.Environment, ...(request.Environment ?? {}) };
+    // A Docker image serves the records from a container started for this transform; the built-in
+    // server answers them inside the job.
+    let server: TransformServer | null = null;
+    let source: string[];
+    if (model.Kind === 'container') {
+      server = await this.startServer(model, name, { ...environment, ...batch });
+      source = ['--server-url', server.url];
+    } else {
+      source = ['--model', `/opt/ml/processing/model/${path.basename(model.ModelDataPath)}`];
+    }
     const args = [
-      '--model', `/opt/ml/processing/model/${path.basename(model.ModelDataPath)}`,
+      ...source,
       '--input', '/opt/ml/processing/input/data',
       '--output', '/opt/ml/processing/output',
       '--content-type', request.TransformInput.ContentType ?? 'text/csv',
@@ -76,13 +100,13 @@ export class TransformService {
         {
           ProcessingJobName: jobOf(name),
           ProcessingInputs: [
-            { InputName: 'model', S3Input: { S3Uri: toS3Uri(model.ModelDataPath, this.deps.objectStore), LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix' } },
+            ...(model.Kind === 'builtin' ? [{ InputName: 'model', S3Input: { S3Uri: toS3Uri(model.ModelDataPath, this.deps.objectStore), LocalPath: '/opt/ml/processing/model', S3DataType: 'S3Prefix' as const } }] : []),
             { InputName: 'data', S3Input: { S3Uri: request.TransformInput.DataSource.S3DataSource.S3Uri, LocalPath: '/opt/ml/processing/input/data', S3DataType: 'S3Prefix' } },
           ],
           ProcessingOutputConfig: { Outputs: [{ OutputName: 'transformed', S3Output: { S3Uri: request.TransformOutput.S3OutputPath, LocalPath: '/opt/ml/processing/output', S3UploadMode: 'EndOfJob' } }] },
           ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: request.TransformResources.InstanceType, VolumeSizeInGB: 1 } },
           AppSpecification: { ImageUri: 'lathe:process', ContainerEntrypoint: ['python3', '-m', 'lathe.transform'], ContainerArguments: args },
-          Environment: { ...model.Environment, ...(request.Environment ?? {}) },
+          Environment: environment,
           RoleArn: 'arn:aws:iam::000000000000:role/lathe',
           Tags: [{ Key: 'lathe:transform-job', Value: name }],
         },
@@ -90,9 +114,45 @@ export class TransformService {
       );
     } catch (error) {
       this.deps.store.db.prepare('DELETE FROM transform_jobs WHERE name = ?').run(name);
+      await server?.stop();
       throw error;
     }
+    if (server) this.stopWhenDone(name, server);
     return { TransformJobArn: `${ARN}/${name.toLowerCase()}` };
+  }
+
+  /** Starts the container that answers a transform's records, or says why it could not. */
+  private async startServer(model: Extract<ModelServer, { Kind: 'container' }>, name: string, environment: Record<string, string>): Promise<TransformServer> {
+    try {
+      return await this.deps.startServer(model, name, environment);
+    } catch (error) {
+      throw unavailable(`transform job ${name}: the model server ${model.Image} did not start: ${(error as Error).message}`, { image: model.Image });
+    }
+  }
+
+  /** Stops a transform's container once its job has ended (or Lathe quits). */
+  private stopWhenDone(name: string, server: TransformServer): void {
+    const stop = () => {
+      clearInterval(timer);
+      this.servers.delete(name);
+      void server.stop();
+    };
+    const timer = setInterval(() => {
+      let status: string;
+      try {
+        status = this.deps.processing.describe(jobOf(name)).ProcessingJobStatus;
+      } catch {
+        return stop();
+      }
+      if (status === 'Completed' || status === 'Failed' || status === 'Stopped') stop();
+    }, 500);
+    timer.unref();
+    this.servers.set(name, stop);
+  }
+
+  /** Stops the containers of transforms still running: their jobs then fail, saying the model server stopped. */
+  dispose(): void {
+    for (const stop of [...this.servers.values()]) stop();
   }
 
   /** The transform's progress as its job last wrote it, or null before the first record. */

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import tarfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -213,3 +215,70 @@ def test_empty_or_missing_input_exits_2_with_a_clear_message(setup, capsys):
     assert "is inside --input" in capsys.readouterr().err
     assert transform("--model", tmp / "model", "--input", tmp / "in", "--output", tmp / "o", "--split-type", "Lines")[0] == 2
     assert "ClientError: --split-type 'Lines' is not one of Line, None" in capsys.readouterr().err
+
+
+class _Scorer(BaseHTTPRequestHandler):
+    """A model server as a Docker image would run one: /ping, and /invocations scoring CSV rows."""
+
+    protocol_version = "HTTP/1.1"
+    booster = None
+
+    def _answer(self, status, text):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self._answer(200 if self.path == "/ping" else 404, "")
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        rows = [[float(v) for v in line.split(",")] for line in body.splitlines()]
+        if any(len(row) != 4 for row in rows):
+            return self._answer(400, "expected 4 columns")
+        if any(row[0] < 0 for row in rows):
+            return self._answer(500, "negative amount: the model crashed")
+        self._answer(200, "\n".join(repr(float(s)) for s in self.booster.predict(xgb.DMatrix(np.array(rows)))))
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def scorer(setup):
+    _Scorer.booster = setup["booster"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Scorer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_model_server_url_answers_as_the_in_process_model_does(setup, scorer):
+    tmp = setup["tmp"]
+    url = "http://127.0.0.1:%d" % scorer.server_address[1]
+    code, _ = transform("--server-url", url, "--input", tmp / "in", "--output", tmp / "out-remote",
+                        "--split-type", "Line", "--assemble-with", "Line", "--max-payload-mb", "0.001")
+    assert code == 0
+    assert scores_of(tmp / "out-remote") == setup["expected"]
+
+
+def test_a_model_server_that_refuses_fails_or_is_gone_stops_the_job_saying_so(setup, scorer, capsys):
+    tmp = setup["tmp"]
+    url = "http://127.0.0.1:%d" % scorer.server_address[1]
+    write(tmp / "remote-bad" / "a.csv", csv_text(setup["first"][:3]) + "1,2,3\n")
+    write(tmp / "remote-crash" / "a.csv", "-1,2,3,4\n")
+    lines = ["--split-type", "Line", "--batch-strategy", "SingleRecord"]
+    assert transform("--server-url", url, "--input", tmp / "remote-bad", "--output", tmp / "out-rb", *lines)[0] == 2
+    assert "ClientError: a.csv line 4: expected 4 columns (status 400)" in capsys.readouterr().err
+    assert transform("--server-url", url, "--input", tmp / "remote-crash", "--output", tmp / "out-rc", *lines)[0] == 2
+    assert "ClientError: a.csv line 1: the model server answered 500: negative amount: the model crashed (status 500)" in capsys.readouterr().err
+    scorer.shutdown()
+    scorer.server_close()
+    assert transform("--server-url", url, "--input", tmp / "remote-bad", "--output", tmp / "out-gone", *lines)[0] == 2
+    assert "ClientError: the model server at %s did not answer" % url in capsys.readouterr().err
+    assert transform("--server-url", "http://10.0.0.1:8080", "--input", tmp / "in", "--output", tmp / "out-far")[0] == 2
+    assert "--server-url http://10.0.0.1:8080 must be http://127.0.0.1:<port>" in capsys.readouterr().err

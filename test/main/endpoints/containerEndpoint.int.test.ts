@@ -54,6 +54,16 @@ async function deploy(name: string, container: Record<string, unknown>, workers 
 const invoke = async (name: string, body: string) =>
   (await lathe.router.call('endpoints.invoke', { EndpointName: name, Body: body, ContentType: 'text/csv', Accept: 'text/csv' }, ctx)) as Result<InvokeResult>;
 
+/** A CreateTransformJob of s3://lathe-demo/container-batch/<file>, line by line. */
+const transformRequest = (name: string, model: string, file: string) => ({
+  TransformJobName: name,
+  ModelName: model,
+  BatchStrategy: 'MultiRecord' as const,
+  TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: `s3://lathe-demo/container-batch/${file}` } }, ContentType: 'text/csv', SplitType: 'Line' as const },
+  TransformOutput: { S3OutputPath: `s3://lathe-demo/container-batch-out/${name}`, Accept: 'text/csv', AssembleWith: 'Line' as const },
+  TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+});
+
 /** The worker containers Lathe runs for this test's home. */
 const workerContainers = async () => docker.listContainers({ all: true, filters: { label: [`${HOME_LABEL}=${lathe.home}`] } });
 
@@ -127,6 +137,44 @@ describe('an endpoint served by a Docker image', () => {
     await until(async () => (await workerContainers()).filter((c) => c.Labels['lathe.endpoint'] === 'fraud-container-script'), (left) => left.length === 0, 'its container to go');
   });
 
+  it('runs a batch transform against a container of the image, which stops when the job ends', { timeout: 180_000 }, async () => {
+    const input = path.join(lathe.home, 's3', 'lathe-demo', 'container-batch');
+    fs.mkdirSync(input, { recursive: true });
+    const rows = ['200.0,14,0.85,5', '12.5,3,0.10,1', '900.0,23,0.99,9'];
+    fs.writeFileSync(path.join(input, 'a.csv'), rows.join('\n') + '\n');
+    fs.writeFileSync(path.join(input, 'bad.csv'), 'not-a-number,1,2,3\n');
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'container-batch-model', PrimaryContainer: { Image: IMAGE, ModelDataUrl: modelUri } });
+    const transform = (name: string, file: string) => lathe.router.invoke('transform.create', transformRequest(name, 'container-batch-model', file));
+    const ended = (name: string) => until(() => lathe.router.invoke('transform.describe', { TransformJobName: name }), (d) => d.TransformJobStatus !== 'InProgress', `transform ${name}`);
+    const transformContainers = async () => (await workerContainers()).filter((c) => c.Labels['lathe.endpoint']?.startsWith('tj-'));
+
+    await transform('container-batch', 'a.csv');
+    expect(await ended('container-batch')).toMatchObject({ TransformJobStatus: 'Completed', LatheProgress: { RecordsDone: 3, RecordsTotal: 3 } });
+    const answers = fs.readFileSync(path.join(lathe.home, 's3', 'lathe-demo', 'container-batch-out', 'container-batch', 'a.csv.out'), 'utf8').trim().split('\n').map(Number);
+    // What the same image answers as an endpoint, row by row.
+    await deploy('fraud-container-rows', { Image: IMAGE, ModelDataUrl: modelUri });
+    const online: number[] = [];
+    for (const row of rows) {
+      const answer = await invoke('fraud-container-rows', row);
+      online.push(answer.ok ? Number(answer.value.Body.trim()) : NaN);
+    }
+    expect(answers).toEqual(online);
+    // One request of three records (MultiRecord), to a container told it serves a batch.
+    const log = fs.readFileSync(path.join(lathe.home, 'transforms', 'container-batch', 'model-server.log'), 'utf8');
+    expect(log).toContain('fixture-server: SAGEMAKER_BATCH=True SAGEMAKER_BATCH_STRATEGY=MULTI_RECORD');
+    expect(log).toContain('fixture-server: scored 3 rows');
+    await until(transformContainers, (left) => left.length === 0, 'the transform container to stop');
+
+    // The image's 500 fails the job, naming the file and line, with the image's own words.
+    await transform('container-batch-bad', 'bad.csv');
+    const failed = await ended('container-batch-bad');
+    expect(failed.TransformJobStatus).toBe('Failed');
+    expect(failed.FailureReason).toContain('bad.csv line 1: the model server answered 500: fixture-server could not score the rows');
+    await until(transformContainers, (left) => left.length === 0, 'the failed transform container to stop');
+    await lathe.router.invoke('endpoints.delete', { EndpointName: 'fraud-container-rows' });
+    await until(async () => (await workerContainers()).filter((c) => c.Labels['lathe.endpoint'] === 'fraud-container-rows'), (left) => left.length === 0, 'the rows endpoint container to go');
+  });
+
   it("passes the container's error on as a ModelError, and replaces a container that dies", { timeout: 180_000 }, async () => {
     const bad = await invoke('fraud-container', 'two hundred,14,0.85,5');
     expect(bad).toMatchObject({ ok: false, error: { details: { ErrorType: 'ModelError', OriginalStatusCode: 500, OriginalMessage: expect.stringContaining('fixture-server could not score the rows') } } });
@@ -152,6 +200,11 @@ describe('an endpoint served by a Docker image', () => {
     const missing = await deploy('no-image', { Image: 'lathe-no-such-image:local', ModelDataUrl: modelUri });
     expect(missing.EndpointStatus).toBe('Failed');
     expect(missing.FailureReason).toContain('Docker image lathe-no-such-image:local is not on this machine; build it (docker build -t lathe-no-such-image:local .)');
+    // A batch transform with it is refused at once, saying why, and leaves no job behind.
+    await lathe.router.invoke('endpoints.createModel', { ModelName: 'missing-batch-model', PrimaryContainer: { Image: 'lathe-no-such-image:local', ModelDataUrl: modelUri } });
+    const refused = await lathe.router.call('transform.create', transformRequest('missing-batch', 'missing-batch-model', 'a.csv'), ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('transform job missing-batch: the model server lathe-no-such-image:local did not start: ') } });
+    expect(await lathe.router.call('transform.describe', { TransformJobName: 'missing-batch' }, ctx)).toMatchObject({ ok: false, error: { code: 'not-found' } });
 
     // lathe-python:local has no `serve`: the container exits at once and the reason says so.
     const mute = await deploy('no-serve', { Image: BASE }, 1, 60);

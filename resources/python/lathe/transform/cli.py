@@ -77,7 +77,9 @@ def _megabytes(text):
 def parse_arguments(argv):
     parser = _Parser(prog="python3 -m lathe.transform", allow_abbrev=False,
                      description="SageMaker batch transform, in-process: answer every input file with one model.")
-    parser.add_argument("--model", required=True, help="model.tar.gz, or the folder it unpacks to")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="model.tar.gz, or the folder it unpacks to (answered in-process)")
+    source.add_argument("--server-url", help="a model server's http://127.0.0.1:<port> (a Docker image Lathe started): its /invocations answers")
     parser.add_argument("--input", required=True, help="a file, or a folder of files (recursive; hidden ones skipped)")
     parser.add_argument("--output", required=True, help="folder for <relative path>.out")
     parser.add_argument("--content-type", default="text/csv", help="Content-Type of every request (default text/csv)")
@@ -131,7 +133,13 @@ def transform(args, scratch, progress_stream):
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     try:
-        worker = Worker.load(_model_dir(args.model, scratch))
+        if args.server_url:
+            from .remote import RemoteWorker
+
+            worker = RemoteWorker(args.server_url)
+            worker.ping()
+        else:
+            worker = Worker.load(_model_dir(args.model, scratch))
         Transform(worker, args, progress_stream).run(inputs)
     finally:  # main() may run inside another program (the tests): leave its environment as it was
         for name, value in saved.items():
