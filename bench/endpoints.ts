@@ -9,7 +9,6 @@
 // Lathe's event loop nor favours one stack.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { createLathe, type Lathe } from '../main/app';
 import { signSigV4 } from '../main/compat/sigv4';
 import { pythonResourcesDir } from '../main/system/resources';
+import { freePort } from '../main/util/net';
 import { buildServeImage, SERVE_IMAGE } from '../test/helpers/serveImage';
 
 const PYTHON = '/usr/bin/python3';
@@ -110,17 +110,6 @@ function pct(samples: readonly number[], p: number): number {
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const rps = (phase: Phase) => phase.ms.length / (phase.wallMs / 1000);
 const ratio = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 180_000): Promise<T> {
   const deadline = Date.now() + limitMs;

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLathe, type Lathe } from '../main/app';
 import { connectKernel, jupyterServices, nodeServerSettings, type KernelConnection } from '../main/notebooks/jupyterServices';
-import { freePort, serverArgs } from '../main/notebooks/serverLaunch';
+import { serverArgs } from '../main/notebooks/serverLaunch';
+import { freePort } from '../main/util/net';
 
 const PYTHON = '/usr/bin/python3';
 

@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { imageExists } from '../jobs/dockerBackend';
+import { freePort } from '../util/net';
 import { WorkerBase, type WorkerLimits } from './workers';
 
 export interface ContainerLaunch extends WorkerLimits {
@@ -37,18 +37,6 @@ const STOP_GRACE_SECONDS = 30;
 function errorText(error: unknown): string {
   const err = error as { json?: { message?: string }; message?: string } | null;
   return err?.json?.message ?? err?.message ?? String(error);
-}
-
-/** A port on 127.0.0.1 nobody listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function ping(port: number): Promise<number> {

@@ -12,7 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NotebookServerState, NotebookServerStatus } from '../contract/notebooks';
 import { redact, type Logger } from '../log/logger';
 import { descendants, isAlive, markedProcesses, signalTree } from './processTree';
-import { BASE_URL, freePort, launchCommand, MARKER_VARIABLE, serverArgs, serverEnv, type LaunchSpec } from './serverLaunch';
+import { freePort } from '../util/net';
+import { BASE_URL, launchCommand, MARKER_VARIABLE, serverArgs, serverEnv, type LaunchSpec } from './serverLaunch';
 
 const TAIL_LINES = 60;
 const SHOWN_LINES = 20;

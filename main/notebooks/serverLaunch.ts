@@ -3,7 +3,6 @@
  * environment (which every kernel inherits), and the command a person can paste to start the same
  * server by hand.
  */
-import net from 'node:net';
 import path from 'node:path';
 import { shellQuote } from '../system/pythonPackages';
 
@@ -84,18 +83,4 @@ export function serverEnv(spec: EnvSpec): Record<string, string> {
 export function launchCommand(spec: LaunchSpec, pythonPath: string): string {
   const env = ['JUPYTER_TOKEN=...', 'PYDEVD_DISABLE_FILE_VALIDATION=1', `PYTHONPATH=${shellQuote(pythonPath)}`];
   return [...env, shellQuote(spec.python), ...serverArgs(spec).map(shellQuote)].join(' ');
-}
-
-/** A port on 127.0.0.1 that nothing listens on right now (the server gets it with port_retries=0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -4,7 +4,8 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, listensOnAllInterfaces } from '../../../main/endpoints/containerWorker';
+import { listensOnAllInterfaces } from '../../../main/endpoints/containerWorker';
+import { freePort } from '../../../main/util/net';
 
 const servers: net.Server[] = [];
 
