@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
-
+import { until } from '../../helpers/until';
 const PYTHON = '/usr/bin/python3';
 const RESOURCE = 'endpoint/fraud-detection-prod/variant/AllTraffic';
 const KEY = { ServiceNamespace: 'sagemaker', ResourceId: RESOURCE, ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' };
@@ -22,16 +22,6 @@ function python(script: string, env: Record<string, string>): Promise<string> {
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     ),
   );
-}
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 90_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { createLathe, type Lathe } from '../../../main/app';
 import type { CapturedData, EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
 import { callServed } from '../../helpers/http';
 import { seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
+import { until } from '../../helpers/until';
 
 const PYTHON = '/usr/bin/python3';
 const MODEL_URI = 's3://lathe-demo/fraud/output/fraud-capture-xgb/output/model.tar.gz';
@@ -19,16 +20,6 @@ const ROWS = ['200.0,14,0.85,5', '12.5,3,0.1,1', '980.0,23,0.95,9', '45.0,11,0.3
 
 let lathe: Lathe;
 const served = () => ({ url: lathe.url!, token: lathe.token });
-
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 120_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function deploy(name: string, capture: Record<string, unknown> | null): Promise<EndpointDescription> {
   await lathe.router.invoke('endpoints.createConfig', {

@@ -12,12 +12,14 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
-import type { EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
+import type { InvokeResult } from '../../../main/contract/endpoints';
 import type { Result } from '../../../main/contract/result';
 import { HOME_LABEL } from '../../../main/endpoints/containerWorker';
 import { pythonResourcesDir } from '../../../main/system/resources';
 import { seedModelPath, seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
 import { BASE_IMAGE, buildServeImage, SERVE_IMAGE } from '../../helpers/serveImage';
+import { deploy as deployEndpoint } from '../../helpers/endpoints';
+import { until } from '../../helpers/until';
 
 const PYTHON = '/usr/bin/python3';
 const BASE = BASE_IMAGE;
@@ -28,28 +30,7 @@ const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 let lathe: Lathe;
 let modelUri: string;
 
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 120_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const settled = (name: string): Promise<EndpointDescription> =>
-  until(() => lathe.router.invoke('endpoints.describe', { EndpointName: name }), (e) => !['Creating', 'Updating', 'RollingBack'].includes(e.EndpointStatus), `endpoint ${name}`);
-
-async function deploy(name: string, container: Record<string, unknown>, workers = 1, startupSeconds?: number): Promise<EndpointDescription> {
-  await lathe.router.invoke('endpoints.createModel', { ModelName: `${name}-model`, PrimaryContainer: container });
-  await lathe.router.invoke('endpoints.createConfig', {
-    EndpointConfigName: `${name}-config`,
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${name}-model`, InitialInstanceCount: workers, ...(startupSeconds ? { ContainerStartupHealthCheckTimeoutInSeconds: startupSeconds } : {}) }],
-  });
-  await lathe.router.invoke('endpoints.create', { EndpointName: name, EndpointConfigName: `${name}-config` });
-  return settled(name);
-}
+const deploy = (name: string, container: Record<string, unknown>, workers = 1, startupSeconds?: number) => deployEndpoint(lathe, name, container, workers, startupSeconds);
 
 const invoke = async (name: string, body: string) =>
   (await lathe.router.call('endpoints.invoke', { EndpointName: name, Body: body, ContentType: 'text/csv', Accept: 'text/csv' }, ctx)) as Result<InvokeResult>;

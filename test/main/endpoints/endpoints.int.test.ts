@@ -11,10 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLathe, type Lathe } from '../../../main/app';
-import type { EndpointDescription, InvokeResult } from '../../../main/contract/endpoints';
+import type { InvokeResult } from '../../../main/contract/endpoints';
 import type { Result } from '../../../main/contract/result';
 import { pythonResourcesDir } from '../../../main/system/resources';
 import { seedTrainingJob, uploadSeedFraud } from '../../helpers/seedFraud';
+import { deploy as deployEndpoint, settled as settledEndpoint } from '../../helpers/endpoints';
+import { until } from '../../helpers/until';
 
 const PYTHON = '/usr/bin/python3';
 const MODEL_URI = 's3://lathe-demo/fraud/output/fraud-xgb/output/model.tar.gz';
@@ -32,26 +34,8 @@ function python(script: string, env: Record<string, string> = {}): Promise<strin
   );
 }
 
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 120_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const settled = (name: string): Promise<EndpointDescription> =>
-  until(() => lathe.router.invoke('endpoints.describe', { EndpointName: name }), (e) => !['Creating', 'Updating', 'RollingBack'].includes(e.EndpointStatus), `endpoint ${name}`);
-
-/** A model, a one-variant config and an endpoint serving `source`, waited until it settles. */
-async function deploy(name: string, container: Record<string, unknown>, workers = 1): Promise<EndpointDescription> {
-  await lathe.router.invoke('endpoints.createModel', { ModelName: `${name}-model`, PrimaryContainer: container });
-  await lathe.router.invoke('endpoints.createConfig', { EndpointConfigName: `${name}-config`, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: `${name}-model`, InitialInstanceCount: workers }] });
-  await lathe.router.invoke('endpoints.create', { EndpointName: name, EndpointConfigName: `${name}-config` });
-  return settled(name);
-}
+const settled = (name: string) => settledEndpoint(lathe, name);
+const deploy = (name: string, container: Record<string, unknown>, workers = 1) => deployEndpoint(lathe, name, container, workers);
 
 /** What xgboost itself predicts for the seed's row with the fraud job's model. */
 async function xgboostPredicts(): Promise<number> {
