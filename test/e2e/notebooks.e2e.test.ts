@@ -148,7 +148,9 @@ describe('Notebooks pane in the browser', () => {
     const progress = notebook.getByTestId('cell-3').locator('pre[data-output-type="display_data"]');
     expect(await progress.innerText()).toBe("'0 of 3'");
     await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.nb-cell:focus').getAttribute('data-cell-index')).toBe('3');
     await page.keyboard.press('b');
+    await expect.poll(() => page.locator('.nb-cell:focus').getAttribute('data-cell-index')).toBe('4');
     await page.keyboard.press('Enter');
     await typeInto(page, 4, "progress.update('3 of 3')");
     await page.keyboard.press('Control+Enter');
