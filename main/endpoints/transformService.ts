@@ -94,7 +94,14 @@ export class TransformService {
       '--progress-file', '/opt/ml/processing/progress/progress.json',
       '--failure-file', '/opt/ml/output/message',
     ];
-    this.deps.store.db.prepare('INSERT INTO transform_jobs (name, request, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(request), new Date().toISOString());
+    try {
+      this.deps.store.db.prepare('INSERT INTO transform_jobs (name, request, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(request), new Date().toISOString());
+    } catch (error) {
+      // Created meanwhile by another call with the same name (its container, if any, is its own).
+      await server?.stop();
+      if (this.row(name)) throw conflict(`Transform job ${name} already exists; transform job names must be unique.`);
+      throw error;
+    }
     try {
       await this.deps.processing.create(
         {
