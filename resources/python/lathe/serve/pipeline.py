@@ -101,11 +101,14 @@ def code_folder(model_dir, environ=None):
     if os.path.isdir(submit):
         return submit, "SAGEMAKER_SUBMIT_DIRECTORY %s" % submit
     if os.path.isfile(submit) and submit.endswith((".tar.gz", ".tgz")):
+        import atexit
+        import shutil
         import tempfile
 
         from ..modelarchive import extract_model_archive
 
         target = tempfile.mkdtemp(prefix="lathe-sourcedir-")
+        atexit.register(shutil.rmtree, target, True)  # the unpacked copy goes with this process
         try:
             extract_model_archive(submit, target)
         except Exception as error:  # noqa: BLE001 - a bad archive is the caller's to fix
