@@ -348,7 +348,10 @@ describe('Jobs pane: detail', () => {
     expect((await screen.findByTestId('job-secondary-status')).textContent).toBe('Training');
     fireEvent.click(screen.getByRole('button', { name: /Interrupt/ }));
     expect((await screen.findByRole('alert')).textContent).toContain('running has no CheckpointConfig');
-    fireEvent.click(screen.getByRole('button', { name: /Stop/ }));
+    // The buttons stay disabled until the refused action has settled (the alert can show a tick earlier).
+    const stop = screen.getByRole('button', { name: /Stop/ }) as HTMLButtonElement;
+    await waitFor(() => expect(stop.disabled).toBe(false));
+    fireEvent.click(stop);
     await waitFor(() => expect(bridge.callsTo('training.stop')).toEqual([{ TrainingJobName: 'running' }]));
     expect(bridge.callsTo('training.interrupt')).toEqual([{ TrainingJobName: 'running' }]);
   });
