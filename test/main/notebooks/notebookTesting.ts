@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLathe, type Lathe } from '../../../main/app';
 import type { NotebookServerStatus } from '../../../main/contract/notebooks';
+import { until as pollUntil } from '../../helpers/until';
 import { connectKernel, jupyterServices, nodeServerSettings, type KernelConnection, type KernelMessage } from '../../../main/notebooks/jupyterServices';
 
 export const PYTHON = '/usr/bin/python3';
@@ -27,14 +28,9 @@ export async function servedLathe(python = PYTHON): Promise<{ lathe: Lathe; home
   };
 }
 
-export async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 45_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** test/helpers/until.ts's poll, with the notebook tests' 45 s limit. */
+export function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, what: string, limitMs = 45_000): Promise<T> {
+  return pollUntil(read, done, what, limitMs);
 }
 
 /** The Jupyter server's own token, read from its environment (what Lathe must never hand out). */
